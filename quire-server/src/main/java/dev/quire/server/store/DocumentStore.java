@@ -1,0 +1,55 @@
+package dev.quire.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where documents live: an append-only op log per document (the truth) plus snapshots (a cache
+ * that may lag it). Implementations: {@code SqliteStore} (embedded, the default) and, in cluster
+ * mode, PostgreSQL. Every implementation passes {@code DocumentStoreContract}.
+ *
+ * <p>The op log is dense per document: versions 0, 1, 2, … with no gaps. {@link #commit} is a
+ * compare-and-set on the head version, so two servers (or two threads) can never both commit
+ * version n; the loser gets {@link CommitResult#CONFLICT} and re-reads. Methods block (JDBC) and
+ * are safe to call from several threads; callers keep them off network threads. Failures other
+ * than conflicts throw {@link StoreException}.
+ */
+public interface DocumentStore extends AutoCloseable {
+
+  /**
+   * Appends {@code ops}, which are consecutive ({@code ops[i].version == ops[0].version + i}) and
+   * all for this document, in one transaction: all are stored, durably, or none is. It succeeds
+   * only if the document's head version is {@code ops[0].version} (0 for a document with no ops)
+   * and no op's {@code (src, seq)} is stored already; otherwise {@link CommitResult#CONFLICT}.
+   * Committing several ops at once is how a busy document gets more than one op per disk sync
+   * (group commit).
+   */
+  CommitResult commit(String collection, String docId, List<StoredOp> ops);
+
+  /** The version after the last committed op: the number of ops (0 when there are none). */
+  long headVersion(String collection, String docId);
+
+  /** Committed ops with {@code from <= version < to}, in version order. */
+  List<StoredOp> ops(String collection, String docId, long from, long to);
+
+  /** The committed op that {@code (src, seq)} submitted to this document, if there is one. */
+  Optional<StoredOp> findBySource(String collection, String docId, String src, long seq);
+
+  /**
+   * The version the document had at time {@code timestamp}: the number of ops whose timestamp is
+   * at or before it.
+   */
+  long versionAt(String collection, String docId, long timestamp);
+
+  /** Stores a snapshot. Writing one for a version that is already stored replaces nothing. */
+  void writeSnapshot(StoredSnapshot snapshot);
+
+  /** The newest stored snapshot with {@code version <= atMost}, if any. */
+  Optional<StoredSnapshot> snapshotAtOrBefore(String collection, String docId, long atMost);
+
+  /** True when the store answers; what {@code /health/ready} reports. */
+  boolean isHealthy();
+
+  @Override
+  void close();
+}
