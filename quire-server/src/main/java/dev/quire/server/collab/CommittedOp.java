@@ -1,0 +1,51 @@
+package dev.quire.server.collab;
+
+import dev.quire.ot.Delta;
+import dev.quire.ot.RichText;
+import dev.quire.ot.json.DeltaJson;
+import dev.quire.ot.json.JsonText;
+import dev.quire.server.store.StoredOp;
+
+/**
+ * A committed op in memory: the parsed op for transforms, and its broadcast message, serialised
+ * once and sent as the same string to every recipient.
+ */
+record CommittedOp(long version, String src, long seq, StoredOp.Kind kind, Delta op, long timestamp, String wire) {
+
+  static CommittedOp of(String collection, String docId, long version, String src, long seq,
+      StoredOp.Kind kind, Delta op, long timestamp) {
+    StringBuilder sb = new StringBuilder(64 + op.size() * 24);
+    sb.append("{\"a\":\"op\",\"c\":");
+    JsonText.string(sb, collection);
+    sb.append(",\"d\":");
+    JsonText.string(sb, docId);
+    sb.append(",\"v\":").append(version).append(",\"src\":");
+    JsonText.string(sb, src);
+    sb.append(",\"seq\":").append(seq);
+    switch (kind) {
+      case CREATE:
+        sb.append(",\"create\":{\"type\":\"").append(RichText.URI).append("\",\"data\":");
+        DeltaJson.write(op, sb);
+        sb.append('}');
+        break;
+      case EDIT:
+        sb.append(",\"op\":");
+        DeltaJson.write(op, sb);
+        break;
+      default:
+        sb.append(",\"del\":true");
+    }
+    return new CommittedOp(version, src, seq, kind, op, timestamp, sb.append('}').toString());
+  }
+
+  StoredOp toStored(String collection, String docId) {
+    return new StoredOp(collection, docId, version, src, seq, kind,
+        kind == StoredOp.Kind.CREATE ? RichText.URI : null,
+        kind == StoredOp.Kind.DELETE ? null : DeltaJson.write(op), timestamp);
+  }
+
+  static CommittedOp fromStored(StoredOp s) throws dev.quire.ot.OtException {
+    Delta op = s.body() == null ? null : DeltaJson.parse(s.body(), dev.quire.ot.OtLimits.NONE);
+    return of(s.collection(), s.docId(), s.version(), s.src(), s.seq(), s.kind(), op, s.timestamp());
+  }
+}

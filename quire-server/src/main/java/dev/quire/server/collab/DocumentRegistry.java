@@ -1,0 +1,123 @@
+package dev.quire.server.collab;
+
+import dev.quire.server.bus.Bus;
+import dev.quire.server.store.DocumentStore;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The documents open on this server, each with its {@link DocumentSequencer}. A document opens
+ * on first use (reading its newest snapshot and the ops after it) and is evicted from memory
+ * after it has had no subscribers for a while, with a snapshot written on the way out.
+ */
+public final class DocumentRegistry {
+  private static final Logger log = LoggerFactory.getLogger(DocumentRegistry.class);
+
+  /** Work for one document, run on its actor once it is loaded. */
+  public interface DocTask {
+    void run(DocumentSequencer doc);
+
+    /** The document could not be loaded (the store failed). */
+    void unavailable(RuntimeException e);
+  }
+
+  private final String collection;
+  private final DocumentStore store;
+  private final Bus bus;
+  private final Executor pool;
+  private final Executor storeExecutor;
+  private final SequencerSettings settings;
+  private final Clock clock;
+  private final Map<String, Entry> docs = new ConcurrentHashMap<>();
+
+  private record Entry(DocumentSequencer sequencer, Bus.Subscription subscription) {}
+
+  public DocumentRegistry(String collection, DocumentStore store, Bus bus, Executor pool,
+      Executor storeExecutor, SequencerSettings settings, Clock clock) {
+    this.collection = collection;
+    this.store = store;
+    this.bus = bus;
+    this.pool = pool;
+    this.storeExecutor = storeExecutor;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  /** Runs {@code task} on the document's actor, opening the document first if needed. */
+  public void run(String docId, DocTask task) {
+    Entry e = docs.computeIfAbsent(docId, this::open);
+    DocumentSequencer s = e.sequencer();
+    s.actor.execute(() -> {
+      if (s.evicted) {
+        run(docId, task); // it closed just now: go to its successor
+        return;
+      }
+      try {
+        s.ensureLoaded();
+      } catch (RuntimeException ex) {
+        log.warn("could not open document {}: {}", docId, ex.toString());
+        task.unavailable(ex);
+        return;
+      }
+      task.run(s);
+    });
+  }
+
+  private Entry open(String docId) {
+    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock);
+    Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId),
+        (channel, message) -> s.actor.execute(() -> s.onBusOp(versionOf(message))));
+    return new Entry(s, sub);
+  }
+
+  /** The {@code v} of a broadcast op message, without parsing the rest. */
+  static long versionOf(String message) {
+    int i = message.indexOf("\"v\":");
+    if (i < 0) {
+      return -1;
+    }
+    long v = 0;
+    for (int k = i + 4; k < message.length() && Character.isDigit(message.charAt(k)); k++) {
+      v = v * 10 + (message.charAt(k) - '0');
+    }
+    return v;
+  }
+
+  /** Closes documents idle since before {@code idleMillis} ago; returns how many are open. */
+  public int evictIdle(long idleMillis) {
+    long cutoff = clock.millis() - idleMillis;
+    for (Map.Entry<String, Entry> me : docs.entrySet()) {
+      Entry e = me.getValue();
+      DocumentSequencer s = e.sequencer();
+      s.actor.execute(() -> {
+        if (!s.evicted && s.idleSince(cutoff)) {
+          s.writeSnapshot();
+          s.evicted = true;
+          docs.remove(me.getKey(), e);
+          e.subscription().close();
+        }
+      });
+    }
+    return docs.size();
+  }
+
+  /** Writes a snapshot of every open document (on shutdown). */
+  public void snapshotAll() {
+    for (Entry e : docs.values()) {
+      DocumentSequencer s = e.sequencer();
+      s.actor.execute(s::writeSnapshot);
+    }
+  }
+
+  public int openDocuments() {
+    return docs.size();
+  }
+}

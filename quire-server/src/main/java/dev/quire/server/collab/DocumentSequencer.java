@@ -1,0 +1,555 @@
+package dev.quire.server.collab;
+
+import dev.quire.ot.Delta;
+import dev.quire.ot.OtException;
+import dev.quire.ot.OtLimits;
+import dev.quire.ot.RichText;
+import dev.quire.ot.doc.RichDocument;
+import dev.quire.ot.json.DeltaJson;
+import dev.quire.server.bus.Bus;
+import dev.quire.server.protocol.ErrorCode;
+import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.StoreException;
+import dev.quire.server.store.StoredOp;
+import dev.quire.server.store.StoredSnapshot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one place that orders the ops of one open document on this server: an actor whose state is
+ * touched only by tasks on its {@link SerialExecutor}.
+ *
+ * <p>Submissions queue up; a batch of them is transformed against everything committed after the
+ * version each was based on (the committed op wins ties), validated against the document's
+ * length as it will be, and committed to the store in one compare-and-set transaction (group
+ * commit: a hot document gets many ops per disk sync). Only when the store says COMMITTED are the
+ * ops applied to the in-memory document, sent to their submitters (catch-up ops first, then the
+ * ack), broadcast to the other subscribers and published on the bus. Reads (fetch, subscribe)
+ * run between batches and always see committed state. A CONFLICT (another server committed
+ * first) re-reads the new ops and retries the batch, a bounded number of times.
+ *
+ * <p>Ops that arrive on the bus (committed by another server) are applied strictly by version:
+ * older ones are duplicates and dropped, a gap is filled from the store.
+ */
+final class DocumentSequencer {
+  private static final Logger log = LoggerFactory.getLogger(DocumentSequencer.class);
+
+  private final String collection;
+  private final String docId;
+  private final DocumentStore store;
+  private final Bus bus;
+  private final Executor storeExecutor;
+  private final SequencerSettings settings;
+  private final java.time.Clock clock;
+  final SerialExecutor actor;
+
+  // ---- state, confined to the actor ----
+  private boolean loaded;
+  boolean evicted;
+  private long version;
+  private String type; // RichText.URI, or null when the document does not exist
+  private RichDocument doc;
+  private long lastTimestamp;
+  private long snapshotVersion = -1;
+  private String snapshotJson; // cache of snapshotJson() for the current version
+  private final ArrayDeque<CommittedOp> recent = new ArrayDeque<>();
+  private final Map<String, long[]> lastBySrc = new HashMap<>(); // src -> {seq, version}
+  private final Set<Subscriber> subscribers = new LinkedHashSet<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private boolean committing;
+  private boolean busBehind; // an op arrived on the bus while a commit was in flight
+  private long lastActivity;
+
+  /** A submission waiting in the queue, with how often it has been retried after conflicts. */
+  private record Pending(Submission submission, int attempt) {}
+
+  /** A submission transformed and validated, with the version it will get. */
+  private record Prepared(Pending pending, CommittedOp op, List<String> catchUp) {}
+
+  DocumentSequencer(String collection, String docId, DocumentStore store, Bus bus, Executor pool,
+      Executor storeExecutor, SequencerSettings settings, java.time.Clock clock) {
+    this.collection = collection;
+    this.docId = docId;
+    this.store = store;
+    this.bus = bus;
+    this.storeExecutor = storeExecutor;
+    this.settings = settings;
+    this.clock = clock;
+    this.actor = new SerialExecutor(pool);
+    this.lastActivity = clock.millis();
+  }
+
+  String docId() {
+    return docId;
+  }
+
+  // ---- loading ----
+
+  /** Reads the newest snapshot and the ops after it. Runs on the actor before anything else. */
+  void ensureLoaded() {
+    if (loaded) {
+      return;
+    }
+    Optional<StoredSnapshot> snap = store.snapshotAtOrBefore(collection, docId, Long.MAX_VALUE);
+    version = 0;
+    type = null;
+    doc = null;
+    if (snap.isPresent()) {
+      StoredSnapshot s = snap.get();
+      version = s.version();
+      lastTimestamp = s.timestamp();
+      snapshotVersion = s.version();
+      if (s.type() != null) {
+        type = s.type();
+        try {
+          doc = RichDocument.of(DeltaJson.parse(s.data(), OtLimits.NONE), OtLimits.NONE);
+        } catch (OtException e) {
+          throw new StoreException("stored snapshot of " + docId + " at " + s.version() + " is unreadable: " + e.getMessage(), e);
+        }
+      }
+    }
+    for (StoredOp op : store.ops(collection, docId, version, Long.MAX_VALUE)) {
+      applyCommitted(fromStored(op));
+    }
+    loaded = true;
+  }
+
+  private CommittedOp fromStored(StoredOp op) {
+    try {
+      return CommittedOp.fromStored(op);
+    } catch (OtException e) {
+      throw new StoreException("stored op " + docId + "@" + op.version() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Applies an op that is already committed to the in-memory state. */
+  private void applyCommitted(CommittedOp c) {
+    if (c.version() != version) {
+      throw new IllegalStateException("op " + c.version() + " applied to " + docId + " at " + version);
+    }
+    switch (c.kind()) {
+      case CREATE:
+        type = RichText.URI;
+        try {
+          doc = RichDocument.of(c.op(), OtLimits.NONE);
+        } catch (OtException e) {
+          throw new IllegalStateException("committed create does not apply: " + e.getMessage(), e);
+        }
+        break;
+      case EDIT:
+        try {
+          doc.apply(c.op(), OtLimits.NONE);
+        } catch (OtException | NullPointerException e) {
+          throw new IllegalStateException("committed op " + c.version() + " of " + docId + " does not apply", e);
+        }
+        break;
+      default:
+        type = null;
+        doc = null;
+    }
+    version++;
+    lastTimestamp = Math.max(lastTimestamp, c.timestamp());
+    snapshotJson = null;
+    lastBySrc.put(c.src(), new long[] {c.seq(), c.version()});
+    recent.addLast(c);
+    while (recent.size() > settings.recentOps()) {
+      recent.removeFirst();
+    }
+  }
+
+  // ---- reads ----
+
+  long version() {
+    return version;
+  }
+
+  String type() {
+    return type;
+  }
+
+  long lastTimestamp() {
+    return lastTimestamp;
+  }
+
+  /** ShareDB's snapshot object {@code {v, data, type}} for the committed state, cached per version. */
+  String snapshotJson() {
+    if (snapshotJson == null) {
+      snapshotJson = Snapshots.json(version, type, doc == null ? null : doc.toDelta());
+    }
+    return snapshotJson;
+  }
+
+  /** Committed ops {@code [from, version)} as broadcast messages, from memory or the store. */
+  List<String> opsSince(long from) {
+    List<String> out = new ArrayList<>();
+    if (from >= version) {
+      return out;
+    }
+    if (!recent.isEmpty() && recent.peekFirst().version() <= from) {
+      for (CommittedOp c : recent) {
+        if (c.version() >= from) {
+          out.add(c.wire());
+        }
+      }
+      return out;
+    }
+    for (StoredOp op : store.ops(collection, docId, from, version)) {
+      out.add(fromStored(op).wire());
+    }
+    return out;
+  }
+
+  private List<CommittedOp> committedSince(long from) {
+    List<CommittedOp> out = new ArrayList<>();
+    if (from >= version) {
+      return out;
+    }
+    if (!recent.isEmpty() && recent.peekFirst().version() <= from) {
+      for (CommittedOp c : recent) {
+        if (c.version() >= from) {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+    for (StoredOp op : store.ops(collection, docId, from, version)) {
+      out.add(fromStored(op));
+    }
+    return out;
+  }
+
+  void subscribe(Subscriber s) {
+    subscribers.add(s);
+    touch();
+  }
+
+  void unsubscribe(Subscriber s) {
+    subscribers.remove(s);
+    touch();
+  }
+
+  boolean idleSince(long cutoff) {
+    return subscribers.isEmpty() && pending.isEmpty() && !committing && lastActivity < cutoff;
+  }
+
+  private void touch() {
+    lastActivity = clock.millis();
+  }
+
+  /** Moves a presence range to the current version (sharedb-protocol.md §2.5). */
+  Object transformPresence(com.fasterxml.jackson.databind.node.ObjectNode range, long from, String src) {
+    if (from > version) {
+      return null;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode r = range;
+    for (CommittedOp c : committedSince(from)) {
+      if (c.kind() != StoredOp.Kind.EDIT || r == null) {
+        return null;
+      }
+      r = RichText.transformPresence(r, c.op(), c.src().equals(src));
+    }
+    return r;
+  }
+
+  // ---- submissions ----
+
+  void submit(Submission s) {
+    touch();
+    pending.addLast(new Pending(s, 0));
+    startBatch();
+  }
+
+  private void startBatch() {
+    if (committing || pending.isEmpty()) {
+      return;
+    }
+    long nextVersion = version;
+    String nextType = type;
+    long nextLength = doc == null ? 0 : doc.length();
+    List<Prepared> batch = new ArrayList<>();
+    List<CommittedOp> batchOps = new ArrayList<>();
+    long timestamp = Math.max(clock.millis(), lastTimestamp);
+    while (!pending.isEmpty() && batch.size() < settings.maxBatch()) {
+      Pending p = pending.pollFirst();
+      Submission s = p.submission();
+      MDC.put("doc", docId);
+      try {
+        long[] dup = duplicateOf(s, batchOps);
+        if (dup != null) {
+          s.reply().acked(dup[1]);
+          continue;
+        }
+        long base = s.version() == null ? nextVersion : s.version();
+        if (base > nextVersion) {
+          throw new Refusal(ErrorCode.OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT.code(),
+              "op version " + base + " is newer than the document's version " + nextVersion);
+        }
+        Delta op = s.op();
+        List<String> catchUp = new ArrayList<>();
+        List<CommittedOp> against = new ArrayList<>(committedSince(Math.min(base, version)));
+        against.addAll(batchOps);
+        for (CommittedOp c : against) {
+          if (c.version() < base) {
+            continue;
+          }
+          op = transformAgainst(s, op, c);
+          if (!c.src().equals(s.src())) {
+            catchUp.add(c.wire());
+          }
+        }
+        switch (s.kind()) {
+          case CREATE:
+            if (nextType != null) {
+              throw new Refusal(ErrorCode.DOC_ALREADY_CREATED.code(), "the document already exists");
+            }
+            settings.limits().checkDocLength(op.length());
+            nextType = RichText.URI;
+            nextLength = op.length();
+            break;
+          case EDIT:
+            if (nextType == null) {
+              throw new Refusal(ErrorCode.DOC_DOES_NOT_EXIST.code(), "the document does not exist");
+            }
+            RichText.checkApplicable(nextLength, op, settings.limits());
+            nextLength += op.changeLength();
+            break;
+          default:
+            if (nextType == null) {
+              throw new Refusal(ErrorCode.DOC_DOES_NOT_EXIST.code(), "the document does not exist");
+            }
+            nextType = null;
+            nextLength = 0;
+        }
+        CommittedOp c = CommittedOp.of(collection, docId, nextVersion, s.src(), s.seq(), s.kind(), op, timestamp);
+        batch.add(new Prepared(p, c, catchUp));
+        batchOps.add(c);
+        nextVersion++;
+      } catch (Refusal r) {
+        s.reply().rejected(r.code, r.getMessage());
+      } catch (OtException e) {
+        s.reply().rejected(e.code(), e.getMessage());
+      } catch (StoreException e) {
+        log.warn("store read failed while preparing an op: {}", e.toString());
+        s.reply().rejected(ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+      } finally {
+        MDC.remove("doc");
+      }
+    }
+    if (batch.isEmpty()) {
+      startBatch();
+      return;
+    }
+    committing = true;
+    List<StoredOp> rows = new ArrayList<>(batch.size());
+    for (Prepared p : batch) {
+      rows.add(p.op().toStored(collection, docId));
+    }
+    storeExecutor.execute(() -> {
+      CommitResult result;
+      RuntimeException failure = null;
+      try {
+        result = store.commit(collection, docId, rows);
+      } catch (RuntimeException e) {
+        result = null;
+        failure = e;
+      }
+      CommitResult r = result;
+      RuntimeException f = failure;
+      actor.execute(() -> finishBatch(batch, r, f));
+    });
+  }
+
+  /** The {@code (seq, version)} this submission was already committed as, or null. */
+  private long[] duplicateOf(Submission s, List<CommittedOp> batchOps) {
+    for (CommittedOp c : batchOps) {
+      if (c.src().equals(s.src()) && c.seq() == s.seq()) {
+        return null; // resent within one batch: the first copy is being committed, refuse this one below
+      }
+    }
+    long[] last = lastBySrc.get(s.src());
+    if (last != null && last[0] == s.seq()) {
+      return last;
+    }
+    if (last == null || s.seq() < last[0]) {
+      // Not seen since this document was loaded, or older than the last: ask the store (rare).
+      Optional<StoredOp> found = store.findBySource(collection, docId, s.src(), s.seq());
+      if (found.isPresent()) {
+        return new long[] {s.seq(), found.get().version()};
+      }
+    }
+    return null;
+  }
+
+  /** The submitted op rewritten to apply after {@code c}; the committed op wins ties. */
+  private static Delta transformAgainst(Submission s, Delta op, CommittedOp c) throws Refusal {
+    if (c.src().equals(s.src()) && c.seq() == s.seq()) {
+      throw new Refusal(ErrorCode.OP_SUBMIT_REJECTED.code(), "the op was submitted twice at once");
+    }
+    StoredOp.Kind mine = s.kind();
+    switch (c.kind()) {
+      case DELETE:
+        if (mine != StoredOp.Kind.DELETE) {
+          throw new Refusal(ErrorCode.DOC_WAS_DELETED.code(), "the document was deleted");
+        }
+        return op;
+      case CREATE:
+        throw new Refusal(ErrorCode.DOC_ALREADY_CREATED.code(), "the document was created concurrently");
+      default:
+        if (mine == StoredOp.Kind.CREATE) {
+          throw new Refusal(ErrorCode.DOC_ALREADY_CREATED.code(), "the document already exists");
+        }
+        return mine == StoredOp.Kind.EDIT ? RichText.transform(op, c.op(), RichText.Side.LEFT) : op;
+    }
+  }
+
+  private void finishBatch(List<Prepared> batch, CommitResult result, RuntimeException failure) {
+    committing = false;
+    MDC.put("doc", docId);
+    try {
+      if (failure != null) {
+        log.warn("commit of {} op(s) at version {} failed: {}", batch.size(), version, failure.toString());
+        // The commit may or may not have reached the disk: reload before the next batch.
+        loaded = false;
+        recent.clear();
+        lastBySrc.clear();
+        for (Prepared p : batch) {
+          p.pending().submission().reply().rejected(ErrorCode.STORE_UNAVAILABLE.code(),
+              "the document store is unavailable; the op may not be saved");
+        }
+      } else if (result == CommitResult.CONFLICT) {
+        // Someone else committed first: take their ops, then retry ours, at the front, in order.
+        catchUpFromStore();
+        for (int i = batch.size() - 1; i >= 0; i--) {
+          Pending p = batch.get(i).pending();
+          if (p.attempt() + 1 > settings.maxSubmitRetries()) {
+            p.submission().reply().rejected(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED.code(),
+                "the op conflicted " + p.attempt() + " times; retry");
+          } else {
+            pending.addFirst(new Pending(p.submission(), p.attempt() + 1));
+          }
+        }
+      } else {
+        for (Prepared p : batch) {
+          publishCommitted(p.op(), p.pending().submission(), p.catchUp());
+        }
+        maybeSnapshot();
+      }
+      if (busBehind && loaded) {
+        busBehind = false;
+        catchUpFromStore();
+      }
+    } finally {
+      MDC.remove("doc");
+    }
+    if (!loaded) {
+      try {
+        ensureLoaded();
+      } catch (RuntimeException e) {
+        log.warn("reload failed: {}", e.toString());
+        for (Pending p : pending) {
+          p.submission().reply().rejected(ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+        }
+        pending.clear();
+        return;
+      }
+    }
+    startBatch();
+  }
+
+  /** Applies, acknowledges and fans out one op that the store has committed. */
+  private void publishCommitted(CommittedOp c, Submission s, List<String> catchUp) {
+    applyCommitted(c);
+    if (s != null) {
+      for (String m : catchUp) {
+        s.from().send(m);
+      }
+      s.reply().acked(c.version());
+    }
+    for (Subscriber sub : subscribers) {
+      if (!sub.src().equals(c.src())) {
+        sub.send(c.wire());
+      }
+    }
+    bus.publish(Channels.ops(collection, docId), c.wire());
+  }
+
+  /** Reads ops committed elsewhere since our version, applies them and fans them out. */
+  private void catchUpFromStore() {
+    for (StoredOp op : store.ops(collection, docId, version, Long.MAX_VALUE)) {
+      if (op.version() == version) {
+        CommittedOp c = fromStored(op);
+        applyCommitted(c);
+        for (Subscriber sub : subscribers) {
+          if (!sub.src().equals(c.src())) {
+            sub.send(c.wire());
+          }
+        }
+      }
+    }
+  }
+
+  /** An op published on the bus by another server (or our own, coming back). */
+  void onBusOp(long opVersion) {
+    if (!loaded || opVersion < version) {
+      return; // a duplicate (our own op coming back, or a repeat)
+    }
+    if (committing) {
+      busBehind = true; // catch up when our commit returns, so versions stay in order
+      return;
+    }
+    try {
+      catchUpFromStore();
+    } catch (RuntimeException e) {
+      log.warn("could not fill a version gap from the store: {}", e.toString());
+    }
+  }
+
+  private void maybeSnapshot() {
+    if (version - Math.max(snapshotVersion, 0) >= settings.snapshotEvery()) {
+      writeSnapshot();
+    }
+  }
+
+  /** Writes a snapshot of the current version unless one is stored already. */
+  void writeSnapshot() {
+    if (!loaded || version == snapshotVersion || version == 0) {
+      return;
+    }
+    StoredSnapshot snap = new StoredSnapshot(collection, docId, version, type,
+        doc == null ? null : DeltaJson.write(doc.toDelta()), lastTimestamp);
+    snapshotVersion = version;
+    storeExecutor.execute(() -> {
+      try {
+        store.writeSnapshot(snap);
+      } catch (RuntimeException e) {
+        log.warn("snapshot of {} at {} failed: {}", docId, snap.version(), e.toString());
+      }
+    });
+  }
+
+  int subscriberCount() {
+    return subscribers.size();
+  }
+
+  /** A refusal with a protocol code. */
+  static final class Refusal extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String code;
+
+    Refusal(String code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+}

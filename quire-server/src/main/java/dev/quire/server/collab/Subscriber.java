@@ -1,0 +1,10 @@
+package dev.quire.server.collab;
+
+/** A connected client as a document sees it: where to send its ops and presence. */
+public interface Subscriber {
+  /** The client's connection id ({@code src}); ops it submitted are never echoed back to it. */
+  String src();
+
+  /** Queues a message to the client; never blocks. */
+  void send(String message);
+}

@@ -1,0 +1,186 @@
+package dev.quire.server.config;
+
+import dev.quire.ot.OtLimits;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Builds a {@link QuireConfig} from layers, each overriding the one before: built-in defaults,
+ * a properties file ({@code --config FILE}), environment variables ({@code QUIRE_PORT} for
+ * {@code port}) and command-line flags ({@code --port}). Every value is checked once, and a bad
+ * one fails start-up with a message naming the setting, where it was set and what would work.
+ */
+public final class ConfigLoader {
+
+  /** One setting: its name (also the flag {@code --name} and the file key), default and help. */
+  public record Setting(String name, String defaultValue, String help) {
+    public String env() {
+      return "QUIRE_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+  }
+
+  public static final List<Setting> SETTINGS = List.of(
+      new Setting("host", "127.0.0.1", "address to listen on (0.0.0.0 for all interfaces)"),
+      new Setting("port", "8080", "HTTP and WebSocket port; 0 picks a free one"),
+      new Setting("data-dir", "./quire-data", "folder of the embedded store"),
+      new Setting("max-frame-bytes", "1048576", "largest WebSocket frame accepted (bytes); bigger ones close with 1009"),
+      new Setting("max-op-components", "100000", "most components in one op"),
+      new Setting("max-op-bytes", "1048576", "most bytes of JSON in one op"),
+      new Setting("max-doc-length", "10000000", "most characters (UTF-16 units) in one document"),
+      new Setting("rate-limit", "500", "messages per second one connection may send on average"),
+      new Setting("rate-burst", "2000", "messages one connection may send at once"),
+      new Setting("max-inbox", "10000", "messages waiting per connection before it is closed"),
+      new Setting("max-queued-bytes", "16777216", "bytes queued to a client that does not read before it is closed"),
+      new Setting("ws-idle-timeout", "PT2M", "close a silent connection after this long (ISO-8601 duration)"),
+      new Setting("doc-idle-timeout", "PT1M", "unload a document nobody has open after this long"),
+      new Setting("snapshot-every", "100", "ops between snapshots of a document"),
+      new Setting("max-batch", "256", "most ops committed in one transaction (group commit)"),
+      new Setting("max-submit-retries", "20", "retries of one op after losing a commit race"),
+      new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"));
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file a properties file, or null
+   * @param env the environment (System.getenv())
+   * @param flags settings given on the command line, by name
+   */
+  public static QuireConfig load(Path file, Map<String, String> env, Map<String, String> flags)
+      throws ConfigException {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> origin = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      values.put(s.name(), s.defaultValue());
+      origin.put(s.name(), "the default");
+    }
+    if (file != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read the configuration file " + file + ": " + e.getMessage());
+      }
+      for (String key : p.stringPropertyNames()) {
+        if (find(key) == null) {
+          throw new ConfigException("unknown setting \"" + key + "\" in " + file + "; known: " + names());
+        }
+        values.put(key, p.getProperty(key).trim());
+        origin.put(key, file.toString());
+      }
+    }
+    for (Setting s : SETTINGS) {
+      String v = env.get(s.env());
+      if (v != null) {
+        values.put(s.name(), v.trim());
+        origin.put(s.name(), "the environment variable " + s.env());
+      }
+    }
+    for (Map.Entry<String, String> f : flags.entrySet()) {
+      if (find(f.getKey()) == null) {
+        throw new ConfigException("unknown setting --" + f.getKey());
+      }
+      values.put(f.getKey(), f.getValue().trim());
+      origin.put(f.getKey(), "the flag --" + f.getKey());
+    }
+    Parser p = new Parser(values, origin);
+    int maxOpBytes = p.integer("max-op-bytes", 2, Integer.MAX_VALUE);
+    int maxFrame = p.integer("max-frame-bytes", 64, Integer.MAX_VALUE);
+    if (maxOpBytes > maxFrame) {
+      throw new ConfigException("max-op-bytes (" + maxOpBytes + ") cannot exceed max-frame-bytes (" + maxFrame
+          + "): an op travels inside one frame; raise max-frame-bytes or lower max-op-bytes");
+    }
+    return new QuireConfig(
+        p.text("host"),
+        p.integer("port", 0, 65535),
+        Path.of(p.text("data-dir")),
+        maxFrame,
+        new OtLimits(p.integer("max-op-components", 1, Integer.MAX_VALUE), maxOpBytes,
+            p.integer("max-doc-length", 1, Integer.MAX_VALUE - 64)),
+        p.decimal("rate-limit", 0.1, 1_000_000),
+        p.integer("rate-burst", 1, Integer.MAX_VALUE),
+        p.integer("max-inbox", 1, Integer.MAX_VALUE),
+        p.integer("max-queued-bytes", 1024, Integer.MAX_VALUE),
+        p.duration("ws-idle-timeout"),
+        p.duration("doc-idle-timeout"),
+        p.integer("snapshot-every", 1, Integer.MAX_VALUE),
+        p.integer("max-batch", 1, 100_000),
+        p.integer("max-submit-retries", 0, 1000),
+        p.duration("shutdown-grace"));
+  }
+
+  private static Setting find(String name) {
+    for (Setting s : SETTINGS) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static String names() {
+    StringBuilder sb = new StringBuilder();
+    for (Setting s : SETTINGS) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(s.name());
+    }
+    return sb.toString();
+  }
+
+  private record Parser(Map<String, String> values, Map<String, String> origin) {
+    String text(String name) throws ConfigException {
+      String v = values.get(name);
+      if (v.isEmpty()) {
+        throw bad(name, "it must not be empty");
+      }
+      return v;
+    }
+
+    int integer(String name, long min, long max) throws ConfigException {
+      try {
+        long v = Long.parseLong(values.get(name));
+        if (v < min || v > max) {
+          throw bad(name, "it must be between " + min + " and " + max);
+        }
+        return (int) v;
+      } catch (NumberFormatException e) {
+        throw bad(name, "it must be a whole number between " + min + " and " + max);
+      }
+    }
+
+    double decimal(String name, double min, double max) throws ConfigException {
+      try {
+        double v = Double.parseDouble(values.get(name));
+        if (!(v >= min && v <= max)) {
+          throw bad(name, "it must be between " + min + " and " + max);
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        throw bad(name, "it must be a number between " + min + " and " + max);
+      }
+    }
+
+    Duration duration(String name) throws ConfigException {
+      try {
+        Duration d = Duration.parse(values.get(name));
+        if (d.isNegative() || d.isZero()) {
+          throw bad(name, "it must be positive");
+        }
+        return d;
+      } catch (java.time.format.DateTimeParseException e) {
+        throw bad(name, "it must be an ISO-8601 duration such as PT30S or PT5M");
+      }
+    }
+
+    ConfigException bad(String name, String why) {
+      return new ConfigException("invalid " + name + " \"" + values.get(name) + "\" (from " + origin.get(name) + "): " + why);
+    }
+  }
+}

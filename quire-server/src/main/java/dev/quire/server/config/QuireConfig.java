@@ -1,0 +1,42 @@
+package dev.quire.server.config;
+
+import dev.quire.ot.OtLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a Quire server is configured with: one immutable record, built by
+ * {@link ConfigLoader} from defaults ← file ← environment ← flags and validated once at start.
+ *
+ * @param host the address to listen on
+ * @param port the HTTP/WebSocket port (0 picks a free one)
+ * @param dataDir where the embedded store keeps its files
+ * @param maxFrameBytes largest WebSocket frame accepted; bigger ones are refused with close 1009
+ * @param limits op and document limits
+ * @param rateLimit messages per second a connection may send, on average
+ * @param rateBurst messages a connection may send at once
+ * @param maxInbox messages a connection may have waiting before it is closed
+ * @param maxQueuedBytes bytes queued to a client that is not reading before it is disconnected
+ * @param wsIdleTimeout a connection silent this long is closed (clients ping every few seconds)
+ * @param docIdleTimeout a document without subscribers this long leaves memory
+ * @param snapshotEvery ops between snapshots of a document
+ * @param maxBatch most ops committed in one transaction
+ * @param maxSubmitRetries retries of one op after losing a commit race
+ * @param shutdownGrace how long a stopping server waits for commits in flight
+ */
+public record QuireConfig(
+    String host,
+    int port,
+    Path dataDir,
+    int maxFrameBytes,
+    OtLimits limits,
+    double rateLimit,
+    int rateBurst,
+    int maxInbox,
+    long maxQueuedBytes,
+    Duration wsIdleTimeout,
+    Duration docIdleTimeout,
+    int snapshotEvery,
+    int maxBatch,
+    int maxSubmitRetries,
+    Duration shutdownGrace) {}

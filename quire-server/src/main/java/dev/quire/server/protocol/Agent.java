@@ -1,0 +1,747 @@
+package dev.quire.server.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.ot.Delta;
+import dev.quire.ot.OtException;
+import dev.quire.ot.RichText;
+import dev.quire.ot.json.DeltaJson;
+import dev.quire.ot.json.JsonText;
+import dev.quire.server.collab.DocumentRegistry;
+import dev.quire.server.collab.DocumentSequencer;
+import dev.quire.server.collab.Snapshots;
+import dev.quire.server.collab.Submission;
+import dev.quire.server.collab.Subscriber;
+import dev.quire.server.store.StoredOp;
+import dev.quire.server.wire.WireConnection;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One connected client speaking the ShareDB protocol (sharedb-protocol.md §2): ShareDB's
+ * {@code agent.js}. Messages of one connection are handled one at a time, in order, each to
+ * completion (an op until it is committed and acknowledged), so replies keep the order of
+ * requests. Everything about a document runs on that document's actor, so the ops, acks and
+ * replies of one document reach this client in version order.
+ */
+public final class Agent implements Subscriber {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** JavaScript's Number.MAX_SAFE_INTEGER: a seq at or above it cannot be incremented exactly. */
+  private static final long MAX_SEQ = (1L << 53) - 1;
+
+  private final WireConnection conn;
+  private final ServerContext ctx;
+  private final RateLimiter rate;
+  private volatile String src;
+  private final Set<String> subscribed = new HashSet<>();
+  private final ArrayDeque<String> inbox = new ArrayDeque<>();
+  private boolean busy;
+  private boolean closed;
+
+  public Agent(WireConnection conn, ServerContext ctx) {
+    this.conn = conn;
+    this.ctx = ctx;
+    this.rate = new RateLimiter(ctx.rateLimit(), ctx.rateBurst(), ctx.clock());
+    this.src = UUID.randomUUID().toString().replace("-", "");
+  }
+
+  @Override
+  public String src() {
+    return src;
+  }
+
+  @Override
+  public void send(String message) {
+    conn.send(message);
+  }
+
+  // ---- inbox: one message at a time, in order ----
+
+  /** A text frame from the client (called in order, never concurrently, for one connection). */
+  public void onText(String text) {
+    boolean start;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (inbox.size() >= ctx.maxInbox()) {
+        start = false;
+      } else {
+        inbox.add(text);
+        start = !busy;
+        busy = busy || start;
+        if (!start) {
+          return;
+        }
+      }
+    }
+    if (!start) {
+      log.warn("conn={} closing: more than {} messages waiting", conn.id(), ctx.maxInbox());
+      conn.close(1008, "too many messages in flight");
+      return;
+    }
+    pump();
+  }
+
+  private void pump() {
+    while (true) {
+      String next;
+      synchronized (this) {
+        next = inbox.poll();
+        if (next == null || closed) {
+          busy = false;
+          return;
+        }
+      }
+      CompletableFuture<Void> done;
+      MDC.put("conn", conn.id());
+      try {
+        done = handle(next);
+      } catch (RuntimeException e) {
+        log.error("conn={} message handling failed", conn.id(), e);
+        done = CompletableFuture.completedFuture(null);
+      } finally {
+        MDC.remove("conn");
+      }
+      if (!done.isDone()) {
+        done.whenComplete((x, e) -> pump());
+        return;
+      }
+    }
+  }
+
+  /** The connection closed: leave every document and presence channel. */
+  public void onClose() {
+    synchronized (this) {
+      closed = true;
+      inbox.clear();
+    }
+    for (String ch : ctx.presence().channelsOf(this)) {
+      ctx.presence().unsubscribe(ch, this);
+    }
+    List<String> docs;
+    synchronized (subscribed) {
+      docs = List.copyOf(subscribed);
+      subscribed.clear();
+    }
+    for (String d : docs) {
+      ctx.registry().run(d, new DocumentRegistry.DocTask() {
+        @Override
+        public void run(DocumentSequencer doc) {
+          doc.unsubscribe(Agent.this);
+        }
+
+        @Override
+        public void unavailable(RuntimeException e) {}
+      });
+    }
+  }
+
+  // ---- dispatch ----
+
+  private CompletableFuture<Void> handle(String text) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      // As the reference does: a client that sends non-JSON is broken; it reconnects.
+      conn.close(1007, "invalid JSON");
+      return done();
+    }
+    if (node == null || !node.isObject()) {
+      send(errorOnly(ErrorCode.MESSAGE_BADLY_FORMED.code(), "a message must be a JSON object"));
+      return done();
+    }
+    ObjectNode msg = (ObjectNode) node;
+    if (!rate.tryAcquire()) {
+      send(error(msg, ErrorCode.RATE_LIMITED.code(), "too many messages; slow down"));
+      return done();
+    }
+    try {
+      checkCommonFields(msg);
+      String a = msg.path("a").asText("");
+      switch (a) {
+        case "hs":
+          return handshake(msg);
+        case "pp":
+          send("{\"a\":\"pp\"}");
+          return done();
+        case "f":
+        case "s":
+          return fetchOrSubscribe(msg, a.equals("s"));
+        case "u":
+          return unsubscribe(msg);
+        case "bf":
+        case "bs":
+          return bulk(msg, a.equals("bs"));
+        case "bu":
+          return bulkUnsubscribe(msg);
+        case "op":
+          return submit(msg);
+        case "nf":
+        case "nt":
+          return snapshotRequest(msg, a.equals("nt"));
+        case "ps":
+        case "pu":
+          return presenceSubscription(msg, a.equals("ps"));
+        case "p":
+          return presence(msg);
+        case "pr":
+          send("{\"a\":\"pr\"}");
+          return done();
+        case "qf":
+        case "qs":
+        case "qu":
+          throw new ProtocolException(ErrorCode.QUERIES_NOT_SUPPORTED, "queries are not supported; fetch documents by id");
+        default:
+          throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "invalid or unknown message action \"" + a + "\"");
+      }
+    } catch (ProtocolException e) {
+      send(error(msg, e.code(), e.getMessage()));
+      return done();
+    }
+  }
+
+  private static CompletableFuture<Void> done() {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** ShareDB 7's checks: {@code c, d, id, ch} strings; {@code v} a number >= 0; {@code seq, ts} numbers. */
+  private static void checkCommonFields(ObjectNode msg) throws ProtocolException {
+    if (!msg.path("a").isTextual()) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"a\" must be a string");
+    }
+    for (String k : new String[] {"c", "d", "ch"}) {
+      JsonNode n = msg.get(k);
+      if (n != null && !n.isTextual()) {
+        throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"" + k + "\" must be a string");
+      }
+    }
+    JsonNode id = msg.get("id");
+    if (id != null && !id.isNull() && !id.isTextual() && !id.isNumber()) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"id\" must be a string or a number");
+    }
+    JsonNode v = msg.get("v");
+    if (v != null && !v.isNull() && !(v.isNumber() && v.doubleValue() >= 0 && v.doubleValue() == Math.rint(v.doubleValue()))) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"v\" must be a non-negative integer");
+    }
+    for (String k : new String[] {"seq", "ts"}) {
+      JsonNode n = msg.get(k);
+      if (n != null && !n.isNull() && !n.isNumber()) {
+        throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"" + k + "\" must be a number");
+      }
+    }
+  }
+
+  private String collection(ObjectNode msg) throws ProtocolException {
+    String c = msg.path("c").asText(null);
+    if (c == null) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"c\" (the collection) is missing");
+    }
+    if (!c.equals(ctx.registry().collection())) {
+      throw new ProtocolException(ErrorCode.COLLECTION_NOT_FOUND,
+          "unknown collection \"" + c + "\"; documents live in \"" + ctx.registry().collection() + "\"");
+    }
+    return c;
+  }
+
+  private static String docId(JsonNode d) throws ProtocolException {
+    if (d == null || !d.isTextual()) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"d\" (the document id) must be a string");
+    }
+    String id = d.textValue();
+    if (id.isEmpty() || id.length() > 256) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "a document id has 1 to 256 characters");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      if (id.charAt(i) < 0x20 || id.charAt(i) == 0x7f) {
+        throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "a document id cannot contain control characters");
+      }
+    }
+    return id;
+  }
+
+  private static Long version(ObjectNode msg) {
+    JsonNode v = msg.get("v");
+    return v == null || v.isNull() ? null : v.longValue();
+  }
+
+  // ---- handshake ----
+
+  private CompletableFuture<Void> handshake(ObjectNode msg) {
+    JsonNode id = msg.get("id");
+    if (id != null && id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= 128) {
+      src = id.textValue(); // the client's previous id: its ops keep their identity across reconnects
+    }
+    StringBuilder sb = new StringBuilder("{\"a\":\"hs\",\"protocol\":1,\"protocolMinor\":2,\"id\":");
+    JsonText.string(sb, src);
+    send(sb.append(",\"type\":\"http://sharejs.org/types/JSONv0\"}").toString());
+    return done();
+  }
+
+  // ---- fetch and subscribe ----
+
+  private CompletableFuture<Void> fetchOrSubscribe(ObjectNode msg, boolean subscribe) throws ProtocolException {
+    String c = collection(msg);
+    String d = docId(msg.get("d"));
+    Long v = version(msg);
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      @Override
+      public void run(DocumentSequencer doc) {
+        if (subscribe) {
+          doc.subscribe(Agent.this);
+          synchronized (subscribed) {
+            subscribed.add(d);
+          }
+        }
+        StringBuilder sb = new StringBuilder();
+        if (v == null) {
+          sb.append("{\"data\":").append(doc.snapshotJson()).append(",\"a\":\"").append(subscribe ? "s" : "f").append('"');
+        } else {
+          for (String op : doc.opsSince(v)) {
+            send(op);
+          }
+          sb.append("{\"a\":\"").append(subscribe ? "s" : "f").append('"');
+        }
+        sb.append(",\"c\":");
+        JsonText.string(sb, c);
+        sb.append(",\"d\":");
+        JsonText.string(sb, d);
+        send(sb.append('}').toString());
+        out.complete(null);
+      }
+
+      @Override
+      public void unavailable(RuntimeException e) {
+        send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry"));
+        out.complete(null);
+      }
+    });
+    return out;
+  }
+
+  private CompletableFuture<Void> unsubscribe(ObjectNode msg) throws ProtocolException {
+    String c = collection(msg);
+    String d = docId(msg.get("d"));
+    synchronized (subscribed) {
+      subscribed.remove(d);
+    }
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      @Override
+      public void run(DocumentSequencer doc) {
+        doc.unsubscribe(Agent.this);
+        send(reply("u", c, d));
+        out.complete(null);
+      }
+
+      @Override
+      public void unavailable(RuntimeException e) {
+        send(reply("u", c, d));
+        out.complete(null);
+      }
+    });
+    return out;
+  }
+
+  private static String reply(String a, String c, String d) {
+    StringBuilder sb = new StringBuilder("{\"a\":\"").append(a).append("\",\"c\":");
+    JsonText.string(sb, c);
+    sb.append(",\"d\":");
+    JsonText.string(sb, d);
+    return sb.append('}').toString();
+  }
+
+  /** {@code bf}/{@code bs}: ids as an array (snapshots in the reply) or as {@code {id: version}} (ops pushed). */
+  private CompletableFuture<Void> bulk(ObjectNode msg, boolean subscribe) throws ProtocolException {
+    String c = collection(msg);
+    JsonNode b = msg.get("b");
+    boolean withVersions;
+    if (b != null && b.isArray()) {
+      withVersions = false;
+    } else if (b != null && b.isObject()) {
+      withVersions = true;
+    } else {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"b\" must be an array of ids or an object {id: version}");
+    }
+    java.util.LinkedHashMap<String, Long> wanted = new java.util.LinkedHashMap<>();
+    if (withVersions) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode v = e.getValue();
+        if (!v.isNull() && !(v.isNumber() && v.doubleValue() >= 0)) {
+          throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "versions in \"b\" must be non-negative numbers");
+        }
+        wanted.put(docId(F.textNode(e.getKey())), v.isNull() ? null : v.longValue());
+      }
+    } else {
+      for (JsonNode id : b) {
+        wanted.put(docId(id), null);
+      }
+    }
+    ObjectNode data = F.objectNode();
+    CompletableFuture<?>[] parts = new CompletableFuture<?>[wanted.size()];
+    int i = 0;
+    for (Map.Entry<String, Long> w : wanted.entrySet()) {
+      String d = w.getKey();
+      CompletableFuture<Void> part = new CompletableFuture<>();
+      parts[i++] = part;
+      ctx.registry().run(d, new DocumentRegistry.DocTask() {
+        @Override
+        public void run(DocumentSequencer doc) {
+          if (subscribe) {
+            doc.subscribe(Agent.this);
+            synchronized (subscribed) {
+              subscribed.add(d);
+            }
+          }
+          if (withVersions) {
+            long from = w.getValue() == null ? 0 : w.getValue();
+            for (String op : doc.opsSince(from)) {
+              send(op);
+            }
+          } else {
+            String snap = doc.snapshotJson();
+            synchronized (data) {
+              data.set(d, parse(snap));
+            }
+          }
+          part.complete(null);
+        }
+
+        @Override
+        public void unavailable(RuntimeException e) {
+          synchronized (data) {
+            data.set(d, F.objectNode().set("error", F.objectNode()
+                .put("code", ErrorCode.STORE_UNAVAILABLE.code()).put("message", "the document store is unavailable")));
+          }
+          part.complete(null);
+        }
+      });
+    }
+    return CompletableFuture.allOf(parts).thenRun(() -> {
+      ObjectNode r = F.objectNode().put("a", msg.path("a").asText()).put("c", c);
+      if (withVersions) {
+        r.set("b", b);
+      } else {
+        r.set("data", data);
+      }
+      send(json(r));
+    });
+  }
+
+  private CompletableFuture<Void> bulkUnsubscribe(ObjectNode msg) throws ProtocolException {
+    String c = collection(msg);
+    JsonNode b = msg.get("b");
+    if (b == null || !b.isArray()) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"b\" must be an array of ids");
+    }
+    for (JsonNode id : b) {
+      String d = docId(id);
+      synchronized (subscribed) {
+        subscribed.remove(d);
+      }
+      ctx.registry().run(d, new DocumentRegistry.DocTask() {
+        @Override
+        public void run(DocumentSequencer doc) {
+          doc.unsubscribe(Agent.this);
+        }
+
+        @Override
+        public void unavailable(RuntimeException e) {}
+      });
+    }
+    send(json(F.objectNode().put("a", "bu").put("c", c).set("b", b)));
+    return done();
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- ops ----
+
+  private CompletableFuture<Void> submit(ObjectNode msg) throws ProtocolException {
+    String c = collection(msg);
+    String d = docId(msg.get("d"));
+    JsonNode seqNode = msg.get("seq");
+    if (seqNode == null || !seqNode.isNumber() || seqNode.doubleValue() < 0
+        || seqNode.doubleValue() != Math.rint(seqNode.doubleValue())) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"seq\" must be a non-negative integer");
+    }
+    if (seqNode.doubleValue() >= MAX_SEQ) {
+      throw new ProtocolException(ErrorCode.CONNECTION_SEQ_INTEGER_OVERFLOW, "\"seq\" must be below 2^53-1");
+    }
+    long seq = seqNode.longValue();
+    JsonNode srcNode = msg.get("src");
+    if (srcNode != null && !srcNode.isNull() && (!srcNode.isTextual() || srcNode.textValue().isEmpty())) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"src\" must be a non-empty string");
+    }
+    String opSrc = srcNode != null && srcNode.isTextual() ? srcNode.textValue() : src;
+    Long v = version(msg);
+    StoredOp.Kind kind;
+    Delta op;
+    try {
+      if (msg.has("op")) {
+        kind = StoredOp.Kind.EDIT;
+        op = DeltaJson.fromTree(msg.get("op"), ctx.limits());
+      } else if (msg.has("create")) {
+        kind = StoredOp.Kind.CREATE;
+        JsonNode create = msg.get("create");
+        if (!create.isObject()) {
+          throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"create\" must be an object {type, data}");
+        }
+        JsonNode type = create.get("type");
+        if (type == null || !type.isTextual() || !RichText.isType(type.textValue())) {
+          throw new ProtocolException(ErrorCode.DOC_TYPE_NOT_RECOGNIZED,
+              "unknown type " + type + "; Quire serves \"" + RichText.NAME + "\" (" + RichText.URI + ")");
+        }
+        JsonNode data = create.get("data");
+        op = data == null || data.isNull() ? new Delta() : RichText.create(DeltaJson.fromTree(data, ctx.limits()));
+      } else if (msg.has("del")) {
+        if (!msg.get("del").isBoolean() || !msg.get("del").booleanValue()) {
+          throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"del\" must be true");
+        }
+        kind = StoredOp.Kind.DELETE;
+        op = null;
+      } else {
+        throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "an op message needs one of op, create or del");
+      }
+    } catch (OtException e) {
+      throw new ProtocolException(e.code(), e.getMessage());
+    }
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    Submission.Reply reply = new Submission.Reply() {
+      @Override
+      public void acked(long version) {
+        StringBuilder sb = new StringBuilder("{\"src\":");
+        JsonText.string(sb, opSrc);
+        sb.append(",\"seq\":").append(seq).append(",\"v\":").append(version).append(",\"a\":\"op\",\"c\":");
+        JsonText.string(sb, c);
+        sb.append(",\"d\":");
+        JsonText.string(sb, d);
+        send(sb.append('}').toString());
+        out.complete(null);
+      }
+
+      @Override
+      public void rejected(String code, String message) {
+        send(error(msg, code, message));
+        out.complete(null);
+      }
+    };
+    Submission submission = new Submission(this, opSrc, seq, v, kind, op, reply);
+    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      @Override
+      public void run(DocumentSequencer doc) {
+        doc.submit(submission);
+      }
+
+      @Override
+      public void unavailable(RuntimeException e) {
+        reply.rejected(ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+      }
+    });
+    return out;
+  }
+
+  // ---- snapshots at a version or a time ----
+
+  private CompletableFuture<Void> snapshotRequest(ObjectNode msg, boolean byTime) throws ProtocolException {
+    String c = collection(msg);
+    String d = docId(msg.get("d"));
+    JsonNode id = msg.get("id");
+    Long v = version(msg);
+    JsonNode tsNode = msg.get("ts");
+    Long ts = tsNode == null || tsNode.isNull() ? null : tsNode.longValue();
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      @Override
+      public void run(DocumentSequencer doc) {
+        long head = doc.version();
+        boolean current = byTime ? ts == null || ts >= doc.lastTimestamp() : v == null || v == head;
+        if (!byTime && v != null && v > head) {
+          send(error(msg, ErrorCode.OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT.code(),
+              "version " + v + " is newer than the document's version " + head));
+          out.complete(null);
+          return;
+        }
+        if (current) {
+          send(snapshotReply(msg, id, doc.snapshotJson()));
+          out.complete(null);
+          return;
+        }
+        ctx.storeExecutor().execute(() -> {
+          try {
+            long at = byTime ? ctx.store().versionAt(c, d, ts) : v;
+            var state = ctx.history().at(c, d, Math.min(at, head));
+            send(snapshotReply(msg, id, Snapshots.json(state.version(), state.type(), state.data())));
+          } catch (RuntimeException e) {
+            log.warn("conn={} history read of {} failed: {}", conn.id(), d, e.toString());
+            send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document history could not be read"));
+          }
+          out.complete(null);
+        });
+      }
+
+      @Override
+      public void unavailable(RuntimeException e) {
+        send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry"));
+        out.complete(null);
+      }
+    });
+    return out;
+  }
+
+  private static String snapshotReply(ObjectNode msg, JsonNode id, String snapshot) {
+    ObjectNode s = (ObjectNode) parse(snapshot);
+    ObjectNode r = F.objectNode().put("a", msg.path("a").asText());
+    if (id != null) {
+      r.set("id", id);
+    }
+    r.set("v", s.get("v"));
+    r.set("type", s.get("type"));
+    if (s.has("data")) {
+      r.set("data", s.get("data"));
+    }
+    r.putNull("m");
+    return json(r);
+  }
+
+  // ---- presence ----
+
+  private CompletableFuture<Void> presenceSubscription(ObjectNode msg, boolean subscribe) throws ProtocolException {
+    String ch = msg.path("ch").asText(null);
+    if (ch == null) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"ch\" (the presence channel) is missing");
+    }
+    long seq = msg.path("seq").asLong(0);
+    if (subscribe) {
+      ctx.presence().subscribe(ch, this, seq);
+    } else {
+      ctx.presence().unsubscribe(ch, this);
+    }
+    ObjectNode r = F.objectNode().put("ch", ch);
+    r.set("seq", msg.get("seq"));
+    r.put("a", subscribe ? "ps" : "pu");
+    send(json(r));
+    return done();
+  }
+
+  private CompletableFuture<Void> presence(ObjectNode msg) throws ProtocolException {
+    String ch = msg.path("ch").asText(null);
+    JsonNode presenceId = msg.get("id");
+    if (ch == null || presenceId == null || !presenceId.isTextual()) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "presence needs \"ch\" and a string \"id\"");
+    }
+    JsonNode pv = msg.get("pv");
+    if (pv == null || !pv.isNumber()) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "presence needs a number \"pv\"");
+    }
+    JsonNode p = msg.has("p") ? msg.get("p") : F.nullNode();
+    if (!msg.has("c")) {
+      relayPresence(msg, ch, presenceId.textValue(), p, null);
+      return done();
+    }
+    collection(msg);
+    String d = docId(msg.get("d"));
+    JsonNode t = msg.get("t");
+    if (t != null && !(t.isTextual() && RichText.isType(t.textValue()))) {
+      throw new ProtocolException(ErrorCode.TYPE_DOES_NOT_SUPPORT_PRESENCE, "presence is supported for rich-text documents");
+    }
+    if (!p.isNull() && !(p.isObject() && p.path("index").isNumber() && p.path("length").isNumber())) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "a rich-text presence is null or a range {index, length}");
+    }
+    Long v = version(msg);
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      @Override
+      public void run(DocumentSequencer doc) {
+        JsonNode moved = p;
+        if (!p.isNull()) {
+          try {
+            Object r = doc.type() == null ? null : doc.transformPresence((ObjectNode) p, v == null ? doc.version() : v, src);
+            moved = r == null ? F.nullNode() : (JsonNode) r;
+          } catch (IllegalArgumentException e) {
+            send(error(msg, ErrorCode.MESSAGE_BADLY_FORMED.code(), e.getMessage()));
+            out.complete(null);
+            return;
+          }
+        }
+        relayPresence(msg, ch, presenceId.textValue(), moved, doc.version());
+        out.complete(null);
+      }
+
+      @Override
+      public void unavailable(RuntimeException e) {
+        send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry"));
+        out.complete(null);
+      }
+    });
+    return out;
+  }
+
+  /** Sends {@code {a,ch,src,id,p,pv[,c,d,v,t]}} to the channel's others and echoes it to the sender. */
+  private void relayPresence(ObjectNode msg, String ch, String presenceId, JsonNode p, Long version) {
+    ObjectNode out = F.objectNode().put("a", "p").put("ch", ch).put("src", src).put("id", presenceId);
+    out.set("p", p);
+    out.set("pv", msg.get("pv"));
+    if (version != null) {
+      out.set("c", msg.get("c"));
+      out.set("d", msg.get("d"));
+      out.put("v", version);
+      out.put("t", RichText.URI);
+    }
+    String message = json(out);
+    String nullMessage = null;
+    if (!p.isNull()) {
+      ObjectNode gone = out.deepCopy();
+      gone.putNull("p");
+      nullMessage = json(gone);
+    }
+    ctx.presence().broadcast(ch, this, presenceId, message, nullMessage);
+    send(message);
+  }
+
+  // ---- errors ----
+
+  /** The request echoed back with {@code error: {code, message}} (sharedb-protocol.md §2.1). */
+  static String error(ObjectNode request, String code, String message) {
+    ObjectNode r = request.deepCopy();
+    r.set("error", F.objectNode().put("code", code).put("message", message));
+    return json(r);
+  }
+
+  private static String errorOnly(String code, String message) {
+    return json(F.objectNode().set("error", F.objectNode().put("code", code).put("message", message)));
+  }
+
+  /**
+   * JSON text of a tree, escaping lone surrogates: Jackson's {@code toString} would leave them raw
+   * and the UTF-8 encoder of the socket would then replace them, changing the client's text.
+   */
+  static String json(JsonNode node) {
+    StringBuilder sb = new StringBuilder(128);
+    JsonText.value(sb, node);
+    return sb.toString();
+  }
+}

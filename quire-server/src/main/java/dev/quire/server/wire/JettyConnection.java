@@ -1,0 +1,123 @@
+package dev.quire.server.wire;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * A {@link WireConnection} over a Jetty WebSocket session, with a bounded outgoing queue.
+ *
+ * <p>Jetty allows one outstanding send per session; frames queue here and the send callback
+ * sends the next. The queue is bounded in bytes (UTF-16 units, close enough to measure the
+ * memory a slow client pins): past it the client is closed with 1008, so one client that stops
+ * reading cannot grow the server's memory without end.
+ */
+final class JettyConnection implements WireConnection {
+  private final String id;
+  private final Session session;
+  private final long maxQueuedChars;
+  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private long queuedChars;
+  private boolean sending;
+  private volatile boolean closed;
+
+  JettyConnection(String id, Session session, long maxQueuedChars) {
+    this.id = id;
+    this.session = session;
+    this.maxQueuedChars = maxQueuedChars;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String remoteAddress() {
+    SocketAddress a = session.getRemoteSocketAddress();
+    if (a instanceof InetSocketAddress) {
+      return ((InetSocketAddress) a).getAddress().getHostAddress();
+    }
+    return String.valueOf(a);
+  }
+
+  @Override
+  public void send(String text) {
+    String next;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (sending) {
+        if (queuedChars + text.length() > maxQueuedChars) {
+          next = null;
+        } else {
+          queue.add(text);
+          queuedChars += text.length();
+          return;
+        }
+      } else {
+        sending = true;
+        next = text;
+      }
+    }
+    if (next == null) {
+      close(1008, "too many unread messages: the client is not reading");
+      return;
+    }
+    write(next);
+  }
+
+  private void write(String text) {
+    session.sendText(text, new Callback() {
+      @Override
+      public void succeed() {
+        String next;
+        synchronized (JettyConnection.this) {
+          next = queue.poll();
+          if (next == null) {
+            sending = false;
+            return;
+          }
+          queuedChars -= next.length();
+        }
+        write(next);
+      }
+
+      @Override
+      public void fail(Throwable x) {
+        close(1011, "send failed");
+      }
+    });
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      queuedChars = 0;
+    }
+    if (session.isOpen()) {
+      session.close(code, reason, Callback.NOOP);
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed && session.isOpen();
+  }
+
+  void markClosed() {
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+      queuedChars = 0;
+    }
+  }
+}
