@@ -9,7 +9,6 @@ import dev.quire.ot.Delta;
 import dev.quire.ot.Op;
 import dev.quire.ot.OtException;
 import dev.quire.ot.OtLimits;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ final class OpParser {
     Delta d = p.op();
     p.ws();
     if (p.i != json.length()) {
-      throw OtException.badlyFormed("unexpected text after the op at offset " + p.i);
+      throw p.syntax("unexpected text after the op");
     }
     return d;
   }
@@ -99,6 +98,9 @@ final class OpParser {
     while (true) {
       ws();
       limits.checkComponents(ops.size() + 1);
+      if (peek() == 0) {
+        throw syntax("the op ends before its array is closed");
+      }
       if (peek() != '{') {
         throw OtException.badlyFormed("op[" + ops.size() + "]: a component must be an object, got " + describe());
       }
@@ -205,6 +207,9 @@ final class OpParser {
   private long length(int n, String key) throws OtException {
     char c = peek();
     if (c != '-' && (c < '0' || c > '9')) {
+      if ("\"{[tfn".indexOf(c) < 0) {
+        throw syntax("expected a value");
+      }
       throw OtException.badlyFormed("op[" + n + "]." + key + ": must be a positive integer, got " + describe());
     }
     int start = i;
@@ -317,6 +322,9 @@ final class OpParser {
     }
     if (peek() == '0') {
       i++;
+      if (digit(peek())) {
+        throw syntax("a number cannot start with 0");
+      }
     } else if (digit(peek()) && peek() != '0') {
       while (digit(peek())) {
         i++;
@@ -365,11 +373,10 @@ final class OpParser {
       }
       return F.numberNode(new BigInteger(s.substring(start, i)));
     }
+    // JSON.parse makes a number too large for a double Infinity, which JSON.stringify then writes
+    // as null: every client sees null, so that is what is kept.
     double d = Double.parseDouble(s.substring(start, i));
-    if (Double.isInfinite(d)) {
-      return F.numberNode(new BigDecimal(s.substring(start, i)));
-    }
-    return F.numberNode(d);
+    return Double.isInfinite(d) ? F.nullNode() : F.numberNode(d);
   }
 
   private static boolean digit(char c) {
