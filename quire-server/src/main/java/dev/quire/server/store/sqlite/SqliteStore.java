@@ -1,0 +1,313 @@
+package dev.quire.server.store.sqlite;
+
+import static dev.quire.server.store.sqlite.SqliteRows.bindDoc;
+
+import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.StoreException;
+import dev.quire.server.store.StoredOp;
+import dev.quire.server.store.StoredSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The embedded default store: one SQLite file, {@value #FILE_NAME}, in the data folder.
+ *
+ * <p>Durability: WAL journal with {@code synchronous=FULL}, so a {@link CommitResult#COMMITTED}
+ * commit has been synced to disk. Concurrency: one write connection behind a lock and a few
+ * read-only connections (see {@link SqliteConnections} for why); reads never wait for a commit.
+ *
+ * <p>The commit fence is the head check inside a {@code BEGIN IMMEDIATE} transaction, which takes
+ * SQLite's write lock before reading the head, so no other writer (another process on the same
+ * file included) can commit between the check and the inserts. The primary key on {@code
+ * (collection, doc_id, version)} and the unique index on {@code (collection, doc_id, src, seq)}
+ * back it up: a violation of either is a {@link CommitResult#CONFLICT}, never an exception.
+ *
+ * <p>The schema is migrated by Flyway when the store opens.
+ */
+public final class SqliteStore implements DocumentStore {
+  public static final String FILE_NAME = "quire.db";
+  private static final Duration HEALTH_WAIT = Duration.ofSeconds(2);
+
+  private final Path file;
+  private final SqliteConnections db;
+
+  private SqliteStore(Path file, SqliteConnections db) {
+    this.file = file;
+    this.db = db;
+  }
+
+  /**
+   * Opens the store in {@code dataDir}, creating the folder and the database if they are missing,
+   * and brings the schema up to date.
+   *
+   * @throws StoreException if the folder cannot be created, the file is not a usable database
+   *     (not SQLite, on a file system without WAL support) or a migration fails
+   */
+  public static SqliteStore open(Path dataDir) {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Path file = dataDir.toAbsolutePath().resolve(FILE_NAME);
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new StoreException("could not create the data folder " + file.getParent(), e);
+    }
+    String url = "jdbc:sqlite:" + file;
+    try {
+      SQLiteDataSource migrator = new SQLiteDataSource(SqliteConnections.writerConfig());
+      migrator.setUrl(url);
+      SqliteMigrations.migrate(migrator);
+      return new SqliteStore(file, SqliteConnections.open(url));
+    } catch (SQLException | FlywayException e) {
+      throw new StoreException("could not open the store in " + file, e);
+    }
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
+    checkBatch(collection, docId, ops);
+    long first = ops.get(0).version();
+    String what =
+        "commit " + ops.size() + " op(s) to " + name(collection, docId) + " at version " + first;
+    return db.write(what, c -> {
+      execute(c, "BEGIN IMMEDIATE");
+      try {
+        CommitResult result = insertAtHead(c, collection, docId, ops);
+        // COMMIT returns after the WAL is synced (synchronous=FULL): durable from here on.
+        execute(c, result == CommitResult.COMMITTED ? "COMMIT" : "ROLLBACK");
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackAfter(c, e);
+        throw e;
+      }
+    });
+  }
+
+  private static CommitResult insertAtHead(
+      Connection c, String collection, String docId, List<StoredOp> ops) throws SQLException {
+    if (head(c, collection, docId) != ops.get(0).version()) {
+      return CommitResult.CONFLICT;
+    }
+    try (PreparedStatement ps = c.prepareStatement(SqliteRows.INSERT_OP)) {
+      for (StoredOp op : ops) {
+        SqliteRows.bindOp(ps, op);
+        ps.executeUpdate();
+      }
+    } catch (SQLiteException e) {
+      if (isFenceViolation(e)) {
+        return CommitResult.CONFLICT; // an op's (src, seq) is stored already
+      }
+      throw e;
+    }
+    return CommitResult.COMMITTED;
+  }
+
+  @Override
+  public long headVersion(String collection, String docId) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    return db.read("read the head version of " + name(collection, docId),
+        c -> head(c, collection, docId));
+  }
+
+  @Override
+  public List<StoredOp> ops(String collection, String docId, long from, long to) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException("need 0 <= from <= to, got from " + from + ", to " + to);
+    }
+    String what = "read ops " + from + ".." + to + " of " + name(collection, docId);
+    return db.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(SqliteRows.OPS_IN_RANGE)) {
+        bindDoc(ps, collection, docId);
+        ps.setLong(3, from);
+        ps.setLong(4, to);
+        List<StoredOp> ops = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ops.add(SqliteRows.op(collection, docId, rs));
+          }
+        }
+        return ops;
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    Objects.requireNonNull(src, "src");
+    String what = "find the op of " + src + "#" + seq + " in " + name(collection, docId);
+    return db.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(SqliteRows.OP_BY_SOURCE)) {
+        bindDoc(ps, collection, docId);
+        ps.setString(3, src);
+        ps.setLong(4, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(SqliteRows.op(collection, docId, rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public long versionAt(String collection, String docId, long timestamp) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    String what = "find the version of " + name(collection, docId) + " at time " + timestamp;
+    return db.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(SqliteRows.LAST_OP_AT_OR_BEFORE)) {
+        bindDoc(ps, collection, docId);
+        ps.setLong(3, timestamp);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) + 1 : 0L;
+        }
+      }
+    });
+  }
+
+  @Override
+  public void writeSnapshot(StoredSnapshot snapshot) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    String what = "write the snapshot of " + name(snapshot.collection(), snapshot.docId())
+        + " at version " + snapshot.version();
+    db.write(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(SqliteRows.INSERT_SNAPSHOT)) {
+        SqliteRows.bindSnapshot(ps, snapshot);
+        return ps.executeUpdate(); // autocommit: one transaction, synced like a commit
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredSnapshot> snapshotAtOrBefore(
+      String collection, String docId, long atMost) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    if (atMost < 0) {
+      throw new IllegalArgumentException("atMost must be >= 0, got " + atMost);
+    }
+    String what = "read the snapshot of " + name(collection, docId) + " at or before " + atMost;
+    return db.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(SqliteRows.SNAPSHOT_AT_OR_BEFORE)) {
+        bindDoc(ps, collection, docId);
+        ps.setLong(3, atMost);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next()
+              ? Optional.of(SqliteRows.snapshot(collection, docId, rs))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean isHealthy() {
+    if (db.isClosed()) {
+      return false;
+    }
+    try {
+      return db.read("check health", HEALTH_WAIT, c -> {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT 1")) {
+          return rs.next();
+        }
+      });
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  /** Waits for work in progress, then closes the database. Closing twice does nothing. */
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  /** A pragma's value on the write connection; lets tests check the durability settings. */
+  String pragma(String name) {
+    return db.writerPragma(name);
+  }
+
+  private static long head(Connection c, String collection, String docId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SqliteRows.HEAD)) {
+      bindDoc(ps, collection, docId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) + 1 : 0L;
+      }
+    }
+  }
+
+  /** The argument rules of {@link DocumentStore#commit}: caller bugs, so they fail loudly. */
+  private static void checkBatch(String collection, String docId, List<StoredOp> ops) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    Objects.requireNonNull(ops, "ops");
+    if (ops.isEmpty()) {
+      throw new IllegalArgumentException("nothing to commit to " + name(collection, docId));
+    }
+    long first = ops.get(0).version();
+    for (int i = 0; i < ops.size(); i++) {
+      StoredOp op = ops.get(i);
+      if (!op.collection().equals(collection) || !op.docId().equals(docId)) {
+        throw new IllegalArgumentException("op " + i + " is for "
+            + name(op.collection(), op.docId()) + ", not " + name(collection, docId));
+      }
+      if (op.version() != first + i) {
+        throw new IllegalArgumentException("op versions must be consecutive: op " + i
+            + " has version " + op.version() + ", expected " + (first + i));
+      }
+    }
+  }
+
+  private static boolean isFenceViolation(SQLiteException e) {
+    SQLiteErrorCode code = e.getResultCode();
+    return code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+        || code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /**
+   * Ends the transaction after a failure so the write connection is clean for the next commit.
+   * SQLite may already have rolled back by itself (after an I/O error, for instance), so a failing
+   * ROLLBACK is only noted on the original error.
+   */
+  private static void rollbackAfter(Connection c, Exception failure) {
+    try {
+      execute(c, "ROLLBACK");
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static String name(String collection, String docId) {
+    return collection + "/" + docId;
+  }
+}
