@@ -42,7 +42,7 @@ import org.slf4j.MDC;
  * <p>Ops that arrive on the bus (committed by another server) are applied strictly by version:
  * older ones are duplicates and dropped, a gap is filled from the store.
  */
-final class DocumentSequencer {
+public final class DocumentSequencer {
   private static final Logger log = LoggerFactory.getLogger(DocumentSequencer.class);
 
   private final String collection;
@@ -170,20 +170,20 @@ final class DocumentSequencer {
 
   // ---- reads ----
 
-  long version() {
+  public long version() {
     return version;
   }
 
-  String type() {
+  public String type() {
     return type;
   }
 
-  long lastTimestamp() {
+  public long lastTimestamp() {
     return lastTimestamp;
   }
 
   /** ShareDB's snapshot object {@code {v, data, type}} for the committed state, cached per version. */
-  String snapshotJson() {
+  public String snapshotJson() {
     if (snapshotJson == null) {
       snapshotJson = Snapshots.json(version, type, doc == null ? null : doc.toDelta());
     }
@@ -191,7 +191,7 @@ final class DocumentSequencer {
   }
 
   /** Committed ops {@code [from, version)} as broadcast messages, from memory or the store. */
-  List<String> opsSince(long from) {
+  public List<String> opsSince(long from) {
     List<String> out = new ArrayList<>();
     if (from >= version) {
       return out;
@@ -229,12 +229,12 @@ final class DocumentSequencer {
     return out;
   }
 
-  void subscribe(Subscriber s) {
+  public void subscribe(Subscriber s) {
     subscribers.add(s);
     touch();
   }
 
-  void unsubscribe(Subscriber s) {
+  public void unsubscribe(Subscriber s) {
     subscribers.remove(s);
     touch();
   }
@@ -248,7 +248,7 @@ final class DocumentSequencer {
   }
 
   /** Moves a presence range to the current version (sharedb-protocol.md §2.5). */
-  Object transformPresence(com.fasterxml.jackson.databind.node.ObjectNode range, long from, String src) {
+  public Object transformPresence(com.fasterxml.jackson.databind.node.ObjectNode range, long from, String src) {
     if (from > version) {
       return null;
     }
@@ -264,7 +264,7 @@ final class DocumentSequencer {
 
   // ---- submissions ----
 
-  void submit(Submission s) {
+  public void submit(Submission s) {
     touch();
     pending.addLast(new Pending(s, 0));
     startBatch();

@@ -1,0 +1,125 @@
+package dev.quire.cli;
+
+import dev.quire.server.QuireServer;
+import dev.quire.server.config.ConfigException;
+import dev.quire.server.config.ConfigLoader;
+import dev.quire.server.config.QuireConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quire serve}: runs the server until SIGTERM or Ctrl-C. Each setting can come from the
+ * defaults, a {@code --config} properties file, the environment ({@code QUIRE_PORT}) or a flag,
+ * each overriding the one before.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the Quire server: the ShareDB protocol on WebSocket /ws, health on /health/live and /health/ready.",
+        "Settings come from defaults, then --config FILE (properties: port=8080), then the environment",
+        "(QUIRE_PORT, QUIRE_DATA_DIR, ...), then flags; each overrides the one before."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "a properties file of settings (keys as the flags, without --)")
+  Path configFile;
+
+  @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "HTTP and WebSocket port (default 8080; 0 picks a free one)")
+  String port;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "folder of the embedded store (default ./quire-data)")
+  String dataDir;
+
+  @Option(names = "--max-frame-bytes", paramLabel = "N", description = "largest WebSocket frame accepted (default 1048576); bigger ones close with 1009")
+  String maxFrameBytes;
+
+  @Option(names = "--max-op-components", paramLabel = "N", description = "most components in one op (default 100000)")
+  String maxOpComponents;
+
+  @Option(names = "--max-op-bytes", paramLabel = "N", description = "most bytes of JSON in one op (default 1048576)")
+  String maxOpBytes;
+
+  @Option(names = "--max-doc-length", paramLabel = "N", description = "most characters in one document (default 10000000)")
+  String maxDocLength;
+
+  @Option(names = "--rate-limit", paramLabel = "N", description = "messages per second per connection, on average (default 500)")
+  String rateLimit;
+
+  @Option(names = "--rate-burst", paramLabel = "N", description = "messages per connection at once (default 2000)")
+  String rateBurst;
+
+  @Option(names = "--max-inbox", paramLabel = "N", description = "messages waiting per connection before it is closed (default 10000)")
+  String maxInbox;
+
+  @Option(names = "--max-queued-bytes", paramLabel = "N", description = "bytes queued to a client that does not read before it is closed (default 16777216)")
+  String maxQueuedBytes;
+
+  @Option(names = "--ws-idle-timeout", paramLabel = "DURATION", description = "close a silent connection after this long (default PT2M)")
+  String wsIdleTimeout;
+
+  @Option(names = "--doc-idle-timeout", paramLabel = "DURATION", description = "unload a document nobody has open after this long (default PT1M)")
+  String docIdleTimeout;
+
+  @Option(names = "--snapshot-every", paramLabel = "N", description = "ops between snapshots of a document (default 100)")
+  String snapshotEvery;
+
+  @Option(names = "--max-batch", paramLabel = "N", description = "most ops committed in one transaction (default 256)")
+  String maxBatch;
+
+  @Option(names = "--max-submit-retries", paramLabel = "N", description = "retries of one op after losing a commit race (default 20)")
+  String maxSubmitRetries;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION", description = "how long a stopping server waits for commits in flight (default PT10S)")
+  String shutdownGrace;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<String, String> flags = new LinkedHashMap<>();
+    put(flags, "host", host);
+    put(flags, "port", port);
+    put(flags, "data-dir", dataDir);
+    put(flags, "max-frame-bytes", maxFrameBytes);
+    put(flags, "max-op-components", maxOpComponents);
+    put(flags, "max-op-bytes", maxOpBytes);
+    put(flags, "max-doc-length", maxDocLength);
+    put(flags, "rate-limit", rateLimit);
+    put(flags, "rate-burst", rateBurst);
+    put(flags, "max-inbox", maxInbox);
+    put(flags, "max-queued-bytes", maxQueuedBytes);
+    put(flags, "ws-idle-timeout", wsIdleTimeout);
+    put(flags, "doc-idle-timeout", docIdleTimeout);
+    put(flags, "snapshot-every", snapshotEvery);
+    put(flags, "max-batch", maxBatch);
+    put(flags, "max-submit-retries", maxSubmitRetries);
+    put(flags, "shutdown-grace", shutdownGrace);
+    QuireConfig config;
+    try {
+      config = ConfigLoader.load(configFile, System.getenv(), flags);
+    } catch (ConfigException e) {
+      System.err.println("quire serve: " + e.getMessage());
+      return 2;
+    }
+    QuireServer server = QuireServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "quire-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static void put(Map<String, String> flags, String name, String value) {
+    if (value != null) {
+      flags.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.quire.server;
+
+import dev.quire.server.bus.Bus;
+import dev.quire.server.bus.InProcessBus;
+import dev.quire.server.collab.DocumentRegistry;
+import dev.quire.server.collab.History;
+import dev.quire.server.collab.PresenceHub;
+import dev.quire.server.collab.SequencerSettings;
+import dev.quire.server.config.QuireConfig;
+import dev.quire.server.protocol.Agent;
+import dev.quire.server.protocol.ServerContext;
+import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.sqlite.SqliteStore;
+import dev.quire.server.wire.JettyWire;
+import dev.quire.server.wire.WireConnection;
+import dev.quire.server.wire.WireListener;
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Quire server: the wiring of wire → protocol → sequencer → store / bus, and its lifecycle.
+ * Embedded mode: the SQLite store in the data folder and the in-process bus.
+ */
+public final class QuireServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QuireServer.class);
+
+  /** The one collection documents live in (sharedb-protocol.md §7). */
+  public static final String COLLECTION = "docs";
+
+  private final QuireConfig config;
+  private final DocumentStore store;
+  private final Bus bus;
+  private final ExecutorService docPool;
+  private final ExecutorService storePool;
+  private final ScheduledExecutorService timers;
+  private final DocumentRegistry registry;
+  private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
+  private final Javalin app;
+  private volatile boolean stopping;
+
+  private QuireServer(QuireConfig config, DocumentStore store, Bus bus) {
+    this.config = config;
+    this.store = store;
+    this.bus = bus;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.docPool = Executors.newFixedThreadPool(Math.max(4, cores * 2), threads("quire-doc"));
+    this.storePool = Executors.newFixedThreadPool(8, threads("quire-store"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(threads("quire-timer"));
+    Clock clock = Clock.systemUTC();
+    SequencerSettings settings = new SequencerSettings(config.limits(), config.maxBatch(),
+        config.maxSubmitRetries(), config.snapshotEvery(), 1000);
+    this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, settings, clock);
+    ServerContext ctx = new ServerContext(registry, new PresenceHub(), store, new History(store), storePool,
+        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock);
+    WireListener listener = new WireListener() {
+      @Override
+      public void onOpen(WireConnection c) {
+        if (stopping) {
+          c.close(1012, "the server is restarting; reconnect");
+          return;
+        }
+        agents.put(c, new Agent(c, ctx));
+        log.debug("conn={} open from {}", c.id(), c.remoteAddress());
+      }
+
+      @Override
+      public void onText(WireConnection c, String text) {
+        Agent a = agents.get(c);
+        if (a != null) {
+          a.onText(text);
+        }
+      }
+
+      @Override
+      public void onClose(WireConnection c, int code, String reason) {
+        Agent a = agents.remove(c);
+        if (a != null) {
+          a.onClose();
+        }
+        log.debug("conn={} closed {} {}", c.id(), code, reason);
+      }
+    };
+    this.app = Javalin.create(cfg -> {
+      cfg.jetty.host = config.host();
+      cfg.jetty.port = config.port();
+      cfg.startup.showJavalinBanner = false;
+      new JettyWire().mount(cfg, "/ws", listener, config.maxFrameBytes(), config.maxQueuedBytes(),
+          config.wsIdleTimeout());
+      cfg.routes.get("/health/live", ctx2 -> ctx2.result("ok"));
+      cfg.routes.get("/health/ready", ctx2 -> {
+        boolean ready = !stopping && store.isHealthy();
+        ctx2.status(ready ? 200 : 503).result(ready ? "ready" : "not ready");
+      });
+    });
+  }
+
+  /** Opens the embedded store in {@code config.dataDir()} and starts listening. */
+  public static QuireServer start(QuireConfig config) {
+    DocumentStore store = SqliteStore.open(config.dataDir());
+    QuireServer server = new QuireServer(config, store, new InProcessBus());
+    server.app.start();
+    long evictEvery = Math.max(1000, config.docIdleTimeout().toMillis() / 4);
+    server.timers.scheduleWithFixedDelay(() -> server.registry.evictIdle(config.docIdleTimeout().toMillis()),
+        evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+    log.info("Quire listening on http://{}:{} (WebSocket /ws), data in {}", config.host(), server.port(),
+        config.dataDir().toAbsolutePath());
+    return server;
+  }
+
+  /** The port actually listened on (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  public int openDocuments() {
+    return registry.openDocuments();
+  }
+
+  /**
+   * Stops gracefully: refuse new connections, let commits in flight finish (up to the grace
+   * period), snapshot open documents, then close every socket with 1012 (service restart) so
+   * clients reconnect, to this server once it is back or to another one.
+   */
+  @Override
+  public void close() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info("stopping: finishing commits in flight");
+    registry.snapshotAll();
+    docPool.shutdown();
+    try {
+      docPool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+      storePool.shutdown();
+      storePool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (WireConnection c : agents.keySet()) {
+      c.close(1012, "the server is restarting; reconnect");
+    }
+    timers.shutdownNow();
+    app.stop();
+    bus.close();
+    store.close();
+    log.info("stopped");
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
