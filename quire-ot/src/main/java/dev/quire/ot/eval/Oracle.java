@@ -1,6 +1,7 @@
 package dev.quire.ot.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +31,9 @@ import dev.quire.ot.json.JsonText;
 public final class Oracle {
   public static final String ERR_MESSAGE_BADLY_FORMED = "ERR_MESSAGE_BADLY_FORMED";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // readTree alone stops after the first value; "{...} junk" is not a request line.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final OtLimits limits;
 
