@@ -189,4 +189,11 @@ class OracleTest {
     }
     return s.toString();
   }
+
+  @Test
+  void aRequestFollowedOnlyByWhitespaceIsAnswered() {
+    assertEquals("{\"ok\":[{\"insert\":\"ab\"}]}",
+        new Oracle(OtLimits.DEFAULT).answer(
+            "{\"fn\":\"compose\",\"a\":[{\"insert\":\"a\"}],\"b\":[{\"retain\":1},{\"insert\":\"b\"}]} \r"));
+  }
 }
