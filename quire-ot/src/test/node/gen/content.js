@@ -19,8 +19,8 @@ const FLAVOURS = {
 };
 
 // Attribute keys. Names of Object.prototype members ("constructor", "toString", "__proto__"...)
-// are left out on purpose: the reference looks them up through the prototype chain, which the
-// Java port does not emulate (a known, reported divergence, not a port bug).
+// are left out here: the reference looks them up through the prototype chain, so Quire refuses
+// them (OpParser.RESERVED_ATTRIBUTES); the malformed cases check that refusal.
 const KEYS = ['bold', 'italic', 'underline', 'strike', 'color', 'background', 'font', 'size',
   'link', 'header', 'list', 'align', 'indent', 'script', 'code-block', 'data-x', 'x y', '',
   'ünï', 'emoji😀', 'comment'];

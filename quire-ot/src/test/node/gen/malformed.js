@@ -28,6 +28,9 @@ const BAD_COMPONENTS = [
   (r) => r.pick([{ retain: { x: 1 } }, { retain: {} }, { retain: { image: 'a' }, attributes: { bold: true } }]),
   (r) => ({ delete: r.int(1, 3), attributes: r.pick([{ bold: true }, {}, { bold: null }]) }),
   (r) => r.pick([1, 'insert', null, true, [], [{ insert: 'a' }]]),
+  // Attribute names that JavaScript resolves through Object.prototype: refused (see OpParser).
+  (r) => JSON.parse(`{"${r.pick(['insert', 'retain'])}":${r.pick(['"a"', '1'])},"attributes":{"${
+    r.pick(['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'])}":"x"}}`),
 ];
 
 function withKind(r, op) {

@@ -28,6 +28,17 @@ final class OpParser {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
+  /**
+   * Attribute names that quill-delta looks up as {@code attrs[key]} on plain JavaScript objects,
+   * where these names resolve to {@code Object.prototype} members: for such a key the browser
+   * computes something else than the algorithm says (found by the differential test), so the
+   * server refuses them rather than let documents diverge.
+   */
+  static final java.util.Set<String> RESERVED_ATTRIBUTES = java.util.Set.of(
+      "__proto__", "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
+      "toLocaleString", "toString", "valueOf", "__defineGetter__", "__defineSetter__",
+      "__lookupGetter__", "__lookupSetter__");
+
   private final String s;
   private final OtLimits limits;
   private int i;
@@ -166,7 +177,7 @@ final class OpParser {
             if (peek() != '{') {
               throw OtException.badlyFormed("op[" + n + "].attributes: must be an object, got " + describe());
             }
-            attributes = attributes();
+            attributes = attributes(n);
             hasAttributes = true;
             break;
           default:
@@ -223,7 +234,7 @@ final class OpParser {
         "op[" + n + "]." + key + ": must be a positive integer of at most 2^53-1, got " + s.substring(start, i));
   }
 
-  private AttributeMap attributes() throws OtException {
+  private AttributeMap attributes(int n) throws OtException {
     i++; // '{'
     AttributeMap.Builder b = AttributeMap.builder();
     ws();
@@ -234,6 +245,11 @@ final class OpParser {
     while (true) {
       ws();
       String key = string();
+      if (RESERVED_ATTRIBUTES.contains(key)) {
+        throw OtException.badlyFormed("op[" + n + "].attributes: the name \"" + key
+            + "\" is reserved: it names a built-in of JavaScript objects, which the browser's OT code"
+            + " reads through the prototype chain, so clients would disagree");
+      }
       colon();
       b.put(key, value(1)); // a repeated key replaces the first, as JSON.parse does
       if (endOfObject()) {

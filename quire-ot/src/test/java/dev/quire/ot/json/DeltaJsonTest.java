@@ -138,6 +138,9 @@ class DeltaJsonTest {
         Arguments.of("a comment", "[{'retain':1}] // c", "not valid JSON"),
         Arguments.of("a raw control character", "[{'insert':'a\u0001'}]", "not valid JSON"),
         Arguments.of("trailing garbage", "[] x", "not valid JSON"),
+        Arguments.of("a JavaScript built-in as an attribute name", "[{'insert':'a','attributes':{'constructor':1}}]",
+            "op[0].attributes: the name \"constructor\" is reserved"),
+        Arguments.of("__proto__ as an attribute name", "[{'retain':1,'attributes':{'__proto__':{}}}]", "reserved"),
         Arguments.of("a second value", "[] []", "unexpected text after the op"));
   }
 
