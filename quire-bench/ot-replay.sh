@@ -17,11 +17,14 @@ trap 'rm -rf "$out"' EXIT
 "$root/quire" ot replay "$trace" --repeat "$runs" >"$out/quire.txt"
 node "$root/quire-bench/reference/ot-replay.js" "$trace" --repeat "$runs" >"$out/node.txt"
 
-stats() { # file -> "first best median" in ms
-  grep '^run ' "$1" | sed -E 's/^run [0-9]+: ([0-9.]+) ms/\1/' | awk '
-    { v[NR] = $1; if (NR == 1) first = $1 }
-    END { n = asort(v); m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-          printf "%s %s %s", first, v[1], m }'
+stats() { # file -> "first best median" in ms (plain POSIX tools: mawk has no asort)
+  local times first
+  times=$(grep '^run ' "$1" | sed -E 's/^run [0-9]+: ([0-9.]+) ms/\1/')
+  first=$(echo "$times" | head -1)
+  echo "$times" | sort -g | awk -v first="$first" '
+    { v[NR] = $1 }
+    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          printf "%s %s %s\n", first, v[1], m }'
 }
 read -r qf qb qm < <(stats "$out/quire.txt")
 read -r nf nb nm < <(stats "$out/node.txt")

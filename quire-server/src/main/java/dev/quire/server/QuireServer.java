@@ -127,9 +127,10 @@ public final class QuireServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: refuse new connections, let commits in flight finish (up to the grace
-   * period), snapshot open documents, then close every socket with 1012 (service restart) so
-   * clients reconnect, to this server once it is back or to another one.
+   * Stops gracefully: refuse new connections; close every socket with 1012 (service restart) so
+   * clients reconnect, to this server once it is back or to another one, and resend what was not
+   * acknowledged (idempotent by src/seq); let the commits in flight finish (up to the grace
+   * period); snapshot open documents; close the store.
    */
   @Override
   public void close() {
@@ -137,18 +138,22 @@ public final class QuireServer implements AutoCloseable {
       return;
     }
     stopping = true;
-    log.info("stopping: finishing commits in flight");
-    registry.snapshotAll();
-    docPool.shutdown();
+    log.info("stopping: closing connections, finishing commits in flight");
+    for (WireConnection c : agents.keySet()) {
+      c.close(1012, "the server is restarting; reconnect");
+    }
     try {
+      if (!registry.awaitNoCommits(config.shutdownGrace())) {
+        log.warn("commits still in flight after {}; stopping anyway (unacknowledged ops are resent by clients)",
+            config.shutdownGrace());
+      }
+      registry.snapshotAll();
+      docPool.shutdown();
       docPool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
       storePool.shutdown();
       storePool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    for (WireConnection c : agents.keySet()) {
-      c.close(1012, "the server is restarting; reconnect");
     }
     timers.shutdownNow();
     app.stop();

@@ -33,6 +33,7 @@ public final class DocumentRegistry {
   private final SequencerSettings settings;
   private final Clock clock;
   private final Map<String, Entry> docs = new ConcurrentHashMap<>();
+  private final CommitTracker commits = new CommitTracker();
 
   private record Entry(DocumentSequencer sequencer, Bus.Subscription subscription) {}
 
@@ -72,7 +73,7 @@ public final class DocumentRegistry {
   }
 
   private Entry open(String docId) {
-    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock);
+    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock, commits);
     Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId),
         (channel, message) -> s.actor.execute(() -> s.onBusOp(versionOf(message))));
     return new Entry(s, sub);
@@ -115,6 +116,11 @@ public final class DocumentRegistry {
       DocumentSequencer s = e.sequencer();
       s.actor.execute(s::writeSnapshot);
     }
+  }
+
+  /** Waits until no commit is in flight, or the timeout passes; true when quiet. */
+  public boolean awaitNoCommits(java.time.Duration timeout) throws InterruptedException {
+    return commits.awaitNone(timeout);
   }
 
   public int openDocuments() {

@@ -52,6 +52,7 @@ public final class DocumentSequencer {
   private final Executor storeExecutor;
   private final SequencerSettings settings;
   private final java.time.Clock clock;
+  private final CommitTracker commits;
   final SerialExecutor actor;
 
   // ---- state, confined to the actor ----
@@ -78,7 +79,7 @@ public final class DocumentSequencer {
   private record Prepared(Pending pending, CommittedOp op, List<String> catchUp) {}
 
   DocumentSequencer(String collection, String docId, DocumentStore store, Bus bus, Executor pool,
-      Executor storeExecutor, SequencerSettings settings, java.time.Clock clock) {
+      Executor storeExecutor, SequencerSettings settings, java.time.Clock clock, CommitTracker commits) {
     this.collection = collection;
     this.docId = docId;
     this.store = store;
@@ -86,6 +87,7 @@ public final class DocumentSequencer {
     this.storeExecutor = storeExecutor;
     this.settings = settings;
     this.clock = clock;
+    this.commits = commits;
     this.actor = new SerialExecutor(pool);
     this.lastActivity = clock.millis();
   }
@@ -351,6 +353,7 @@ public final class DocumentSequencer {
       return;
     }
     committing = true;
+    commits.started();
     List<StoredOp> rows = new ArrayList<>(batch.size());
     for (Prepared p : batch) {
       rows.add(p.op().toStored(collection, docId));
@@ -415,6 +418,7 @@ public final class DocumentSequencer {
 
   private void finishBatch(List<Prepared> batch, CommitResult result, RuntimeException failure) {
     committing = false;
+    commits.finished();
     MDC.put("doc", docId);
     try {
       if (failure != null) {

@@ -30,7 +30,20 @@ final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    pool.execute(this::drain);
+    dispatch();
+  }
+
+  private void dispatch() {
+    try {
+      pool.execute(this::drain);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The server is stopping and its pool is shut down: nothing more will run here.
+      synchronized (this) {
+        tasks.clear();
+        running = false;
+      }
+      log.debug("task dropped: the server is stopping");
+    }
   }
 
   private void drain() {
@@ -50,6 +63,6 @@ final class SerialExecutor implements Executor {
         log.error("task failed", e);
       }
     }
-    pool.execute(this::drain);
+    dispatch();
   }
 }
