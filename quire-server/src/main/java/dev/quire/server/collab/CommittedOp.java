@@ -1,6 +1,8 @@
 package dev.quire.server.collab;
 
 import dev.quire.ot.Delta;
+import dev.quire.ot.OtException;
+import dev.quire.ot.OtLimits;
 import dev.quire.ot.RichText;
 import dev.quire.ot.json.DeltaJson;
 import dev.quire.ot.json.JsonText;
@@ -44,8 +46,8 @@ record CommittedOp(long version, String src, long seq, StoredOp.Kind kind, Delta
         kind == StoredOp.Kind.DELETE ? null : DeltaJson.write(op), timestamp);
   }
 
-  static CommittedOp fromStored(StoredOp s) throws dev.quire.ot.OtException {
-    Delta op = s.body() == null ? null : DeltaJson.parse(s.body(), dev.quire.ot.OtLimits.NONE);
+  static CommittedOp fromStored(StoredOp s) throws OtException {
+    Delta op = s.body() == null ? null : DeltaJson.parse(s.body(), OtLimits.NONE);
     return of(s.collection(), s.docId(), s.version(), s.src(), s.seq(), s.kind(), op, s.timestamp());
   }
 }

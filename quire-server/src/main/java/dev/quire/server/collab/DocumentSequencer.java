@@ -1,5 +1,6 @@
 package dev.quire.server.collab;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.ot.Delta;
 import dev.quire.ot.OtException;
 import dev.quire.ot.OtLimits;
@@ -250,11 +251,11 @@ public final class DocumentSequencer {
   }
 
   /** Moves a presence range to the current version (sharedb-protocol.md §2.5). */
-  public Object transformPresence(com.fasterxml.jackson.databind.node.ObjectNode range, long from, String src) {
-    if (from > version) {
+  public ObjectNode transformPresence(ObjectNode range, long from, String src) {
+    if (from > version || type == null) {
       return null;
     }
-    com.fasterxml.jackson.databind.node.ObjectNode r = range;
+    ObjectNode r = range;
     for (CommittedOp c : committedSince(from)) {
       if (c.kind() != StoredOp.Kind.EDIT || r == null) {
         return null;

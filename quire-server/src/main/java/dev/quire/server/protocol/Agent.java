@@ -679,8 +679,8 @@ public final class Agent implements Subscriber {
         JsonNode moved = p;
         if (!p.isNull()) {
           try {
-            Object r = doc.type() == null ? null : doc.transformPresence((ObjectNode) p, v == null ? doc.version() : v, src);
-            moved = r == null ? F.nullNode() : (JsonNode) r;
+            ObjectNode r = doc.transformPresence((ObjectNode) p, v == null ? doc.version() : v, src);
+            moved = r == null ? F.nullNode() : r;
           } catch (IllegalArgumentException e) {
             send(error(msg, ErrorCode.MESSAGE_BADLY_FORMED.code(), e.getMessage()));
             out.complete(null);
