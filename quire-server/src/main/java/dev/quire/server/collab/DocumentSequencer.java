@@ -282,12 +282,19 @@ public final class DocumentSequencer {
     long nextLength = doc == null ? 0 : doc.length();
     List<Prepared> batch = new ArrayList<>();
     List<CommittedOp> batchOps = new ArrayList<>();
+    List<Pending> resentInBatch = new ArrayList<>();
     long timestamp = Math.max(clock.millis(), lastTimestamp);
     while (!pending.isEmpty() && batch.size() < settings.maxBatch()) {
       Pending p = pending.pollFirst();
       Submission s = p.submission();
       MDC.put("doc", docId);
       try {
+        if (inBatch(s, batchOps)) {
+          // Resent (a client that reconnected quickly) while its first copy is in this batch:
+          // after the commit it is an already-committed op, acked with that copy's version.
+          resentInBatch.add(p);
+          continue;
+        }
         long[] dup = duplicateOf(s, batchOps);
         if (dup != null) {
           s.reply().acked(dup[1]);
@@ -353,6 +360,7 @@ public final class DocumentSequencer {
       startBatch();
       return;
     }
+    pending.addAll(resentInBatch);
     committing = true;
     commits.started();
     List<StoredOp> rows = new ArrayList<>(batch.size());
@@ -372,6 +380,15 @@ public final class DocumentSequencer {
       RuntimeException f = failure;
       actor.execute(() -> finishBatch(batch, r, f));
     });
+  }
+
+  private static boolean inBatch(Submission s, List<CommittedOp> batchOps) {
+    for (CommittedOp c : batchOps) {
+      if (c.src().equals(s.src()) && c.seq() == s.seq()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The {@code (seq, version)} this submission was already committed as, or null. */

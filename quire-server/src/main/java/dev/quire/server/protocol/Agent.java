@@ -1,11 +1,13 @@
 package dev.quire.server.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.ot.Delta;
+import dev.quire.ot.OtError;
 import dev.quire.ot.OtException;
 import dev.quire.ot.RichText;
 import dev.quire.ot.json.DeltaJson;
@@ -38,7 +40,9 @@ import org.slf4j.MDC;
  */
 public final class Agent implements Subscriber {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Strict: a frame with anything after its JSON value is not JSON (JSON.parse refuses it too). */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   /** JavaScript's Number.MAX_SAFE_INTEGER: a seq at or above it cannot be incremented exactly. */
   private static final long MAX_SEQ = (1L << 53) - 1;
@@ -158,11 +162,14 @@ public final class Agent implements Subscriber {
     try {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
+      node = null;
+    }
+    if (node == null || node.isMissingNode()) { // an empty or blank frame reads as "missing"
       // As the reference does: a client that sends non-JSON is broken; it reconnects.
       conn.close(1007, "invalid JSON");
       return done();
     }
-    if (node == null || !node.isObject()) {
+    if (!node.isObject()) {
       send(errorOnly(ErrorCode.MESSAGE_BADLY_FORMED.code(), "a message must be a JSON object"));
       return done();
     }
@@ -277,7 +284,11 @@ public final class Agent implements Subscriber {
 
   private static Long version(ObjectNode msg) {
     JsonNode v = msg.get("v");
-    return v == null || v.isNull() ? null : v.longValue();
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    // Beyond a long (2^64+1 is valid JSON): later than any version, not wrapped to a small one.
+    return v.canConvertToLong() ? v.longValue() : Long.MAX_VALUE;
   }
 
   // ---- handshake ----
@@ -518,8 +529,14 @@ public final class Agent implements Subscriber {
         JsonNode data = create.get("data");
         op = data == null || data.isNull() ? new Delta() : RichText.create(DeltaJson.fromTree(data, ctx.limits()));
       } else if (msg.has("del")) {
-        if (!msg.get("del").isBoolean() || !msg.get("del").booleanValue()) {
-          throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"del\" must be true");
+        JsonNode del = msg.get("del");
+        if (!(del.isBoolean() && del.booleanValue())) {
+          // As ShareDB: a falsy del is no op body at all; any other value is a malformed op.
+          boolean falsy = del.isNull() || (del.isBoolean() && !del.booleanValue())
+              || (del.isNumber() && del.doubleValue() == 0) || (del.isTextual() && del.textValue().isEmpty());
+          throw falsy
+              ? new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "an op message needs one of op, create or del")
+              : new ProtocolException(OtError.OP_BADLY_FORMED.code(), "\"del\" must be true");
         }
         kind = StoredOp.Kind.DELETE;
         op = null;
@@ -668,7 +685,7 @@ public final class Agent implements Subscriber {
     if (t != null && !(t.isTextual() && RichText.isType(t.textValue()))) {
       throw new ProtocolException(ErrorCode.TYPE_DOES_NOT_SUPPORT_PRESENCE, "presence is supported for rich-text documents");
     }
-    if (!p.isNull() && !(p.isObject() && p.path("index").isNumber() && p.path("length").isNumber())) {
+    if (!p.isNull() && !(p.isObject() && isCount(p.path("index")) && isCount(p.path("length")))) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "a rich-text presence is null or a range {index, length}");
     }
     Long v = version(msg);
@@ -698,6 +715,11 @@ public final class Agent implements Subscriber {
       }
     });
     return out;
+  }
+
+  /** A non-negative integer (checked here: with no op to transform over, nothing else looks at it). */
+  private static boolean isCount(JsonNode n) {
+    return n.isNumber() && n.doubleValue() >= 0 && n.doubleValue() == Math.rint(n.doubleValue()) && n.canConvertToLong();
   }
 
   /** Sends {@code {a,ch,src,id,p,pv[,c,d,v,t]}} to the channel's others and echoes it to the sender. */

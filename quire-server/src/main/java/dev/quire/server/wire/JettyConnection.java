@@ -5,16 +5,20 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link WireConnection} over a Jetty WebSocket session, with a bounded outgoing queue.
  *
  * <p>Jetty allows one outstanding send per session; frames queue here and the send callback
  * sends the next. The queue is bounded in bytes (UTF-16 units, close enough to measure the
- * memory a slow client pins): past it the client is closed with 1008, so one client that stops
+ * memory a slow client pins): past it the client is disconnected, so one client that stops
  * reading cannot grow the server's memory without end.
  */
 final class JettyConnection implements WireConnection {
+  private static final Logger log = LoggerFactory.getLogger(JettyConnection.class);
+
   private final String id;
   private final Session session;
   private final long maxQueuedChars;
@@ -64,7 +68,7 @@ final class JettyConnection implements WireConnection {
       }
     }
     if (next == null) {
-      close(1008, "too many unread messages: the client is not reading");
+      disconnect();
       return;
     }
     write(next);
@@ -106,6 +110,23 @@ final class JettyConnection implements WireConnection {
     if (session.isOpen()) {
       session.close(code, reason, Callback.NOOP);
     }
+  }
+
+  /**
+   * Drops a client that is not reading. A close frame would wait behind the unsent data, so the
+   * connection (and its subscriptions) would linger until the idle timeout; the client sees 1006.
+   */
+  private void disconnect() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      queuedChars = 0;
+    }
+    log.warn("conn={} disconnected: more than {} chars queued, the client is not reading", id, maxQueuedChars);
+    session.disconnect();
   }
 
   @Override
