@@ -1,0 +1,293 @@
+package dev.quire.server.store.postgres;
+
+import static dev.quire.server.store.postgres.PostgresRows.bindDoc;
+
+import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.StoreException;
+import dev.quire.server.store.StoredOp;
+import dev.quire.server.store.StoredSnapshot;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The cluster store: PostgreSQL, shared by every Quire server in front of it.
+ *
+ * <p>The commit fence is the op log's primary key {@code (collection, doc_id, version)}: a commit
+ * is one statement that inserts the whole batch only if the head is where the batch starts (see
+ * {@link PostgresRows#INSERT_AT_HEAD}); zero rows or a unique violation (SQLSTATE 23505, the
+ * version or an op's {@code (src, seq)} taken) is a {@link CommitResult#CONFLICT}, never an
+ * exception. One statement in autocommit is one transaction and one round trip, however many ops
+ * it carries (group commit). It is durable when it returns: {@code synchronous_commit} is kept on.
+ * A commit whose connection is lost is a {@link StoreException} and is not retried, since it may
+ * or may not have landed; reads are retried once on a fresh connection.
+ *
+ * <p>Ops and snapshots are {@code text}, not {@code jsonb}, so lone surrogates escaped in the JSON
+ * survive (see the migration). The schema is migrated by Flyway when the store opens; several
+ * servers opening at once are serialised by Flyway's lock.
+ */
+public final class PostgresStore implements DocumentStore {
+  static final String MIGRATIONS = "classpath:db/migration/postgresql";
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final PostgresUrl url;
+  private final PostgresConnections db;
+
+  private PostgresStore(PostgresUrl url, PostgresConnections db) {
+    this.url = url;
+    this.db = db;
+  }
+
+  /**
+   * Opens the store at {@code url} (either form that {@link PostgresUrl#parse} takes), checks the
+   * database and brings its schema up to date. The database itself must exist.
+   *
+   * @throws IllegalArgumentException if the URL is malformed
+   * @throws StoreException if PostgreSQL cannot be reached or refuses the login, the database is
+   *     not UTF-8, or a migration fails
+   */
+  public static PostgresStore open(String url) {
+    return open(PostgresUrl.parse(url));
+  }
+
+  /** Opens the store at an already parsed URL; see {@link #open(String)}. */
+  public static PostgresStore open(PostgresUrl url) {
+    Objects.requireNonNull(url, "url");
+    PostgresConnections db;
+    try {
+      db = PostgresConnections.open(url);
+    } catch (RuntimeException e) { // Hikari's PoolInitializationException, wrapping the cause
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new StoreException(
+          "could not connect to PostgreSQL at " + url + ": " + cause.getMessage(), e);
+    }
+    try {
+      PostgresStore store = new PostgresStore(url, db);
+      store.checkEncoding();
+      migrate(db);
+      return store;
+    } catch (FlywayException e) {
+      db.close();
+      throw new StoreException("could not migrate the schema at " + url + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static void migrate(PostgresConnections db) {
+    Flyway.configure(PostgresStore.class.getClassLoader()) // not the thread's: may be anything
+        .dataSource(db.dataSource())
+        .locations(MIGRATIONS)
+        // A jar packaged without its migrations must fail here, not with "no such table" later.
+        .failOnMissingLocations(true)
+        .validateMigrationNaming(true)
+        .load()
+        .migrate();
+  }
+
+  /**
+   * Text goes to the server as UTF-8; a database in another encoding would refuse (or, in
+   * SQL_ASCII, not check) characters it cannot hold, so it is refused up front.
+   */
+  private void checkEncoding() {
+    String encoding = setting("server_encoding");
+    if (!"UTF8".equalsIgnoreCase(encoding)) {
+      throw new StoreException("the database at " + url + " has encoding " + encoding
+          + "; Quire needs UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)", null);
+    }
+  }
+
+  @Override
+  public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
+    checkBatch(collection, docId, ops);
+    String what = "commit " + ops.size() + " op(s) to " + name(collection, docId)
+        + " at version " + ops.get(0).version();
+    return db.once(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_AT_HEAD)) {
+        PostgresRows.bindBatch(c, ps, collection, docId, ops);
+        // The statement inserts all the batch or nothing: 0 rows means the head was elsewhere.
+        return ps.executeUpdate() == 0 ? CommitResult.CONFLICT : CommitResult.COMMITTED;
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          // Another commit took the version (or the op was stored before); PostgreSQL has rolled
+          // the statement's transaction back, so nothing of the batch is stored.
+          return CommitResult.CONFLICT;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public long headVersion(String collection, String docId) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    return db.retryable("read the head version of " + name(collection, docId), c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.HEAD)) {
+        bindDoc(ps, collection, docId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next(); // an aggregate: always one row
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<StoredOp> ops(String collection, String docId, long from, long to) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException("need 0 <= from <= to, got from " + from + ", to " + to);
+    }
+    String what = "read ops " + from + ".." + to + " of " + name(collection, docId);
+    return db.retryable(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.OPS_IN_RANGE)) {
+        bindDoc(ps, collection, docId);
+        ps.setLong(3, from);
+        ps.setLong(4, to);
+        List<StoredOp> ops = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ops.add(PostgresRows.op(collection, docId, rs));
+          }
+        }
+        return ops;
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    Objects.requireNonNull(src, "src");
+    String what = "find the op of " + src + "#" + seq + " in " + name(collection, docId);
+    return db.retryable(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.OP_BY_SOURCE)) {
+        bindDoc(ps, collection, docId);
+        ps.setString(3, src);
+        ps.setLong(4, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(PostgresRows.op(collection, docId, rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public long versionAt(String collection, String docId, long timestamp) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    String what = "find the version of " + name(collection, docId) + " at time " + timestamp;
+    return db.retryable(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.LAST_OP_AT_OR_BEFORE)) {
+        bindDoc(ps, collection, docId);
+        ps.setLong(3, timestamp);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) + 1 : 0L;
+        }
+      }
+    });
+  }
+
+  @Override
+  public void writeSnapshot(StoredSnapshot snapshot) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    String what = "write the snapshot of " + name(snapshot.collection(), snapshot.docId())
+        + " at version " + snapshot.version();
+    db.retryable(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_SNAPSHOT)) {
+        PostgresRows.bindSnapshot(ps, snapshot);
+        // Autocommit: one transaction, durable like a commit; idempotent, so safe to retry.
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<StoredSnapshot> snapshotAtOrBefore(
+      String collection, String docId, long atMost) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    if (atMost < 0) {
+      throw new IllegalArgumentException("atMost must be >= 0, got " + atMost);
+    }
+    String what = "read the snapshot of " + name(collection, docId) + " at or before " + atMost;
+    return db.retryable(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(PostgresRows.SNAPSHOT_AT_OR_BEFORE)) {
+        bindDoc(ps, collection, docId);
+        ps.setLong(3, atMost);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next()
+              ? Optional.of(PostgresRows.snapshot(collection, docId, rs))
+              : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** A {@code SELECT 1} on a connection of its own, answering within about two seconds. */
+  @Override
+  public boolean isHealthy() {
+    return db.ping();
+  }
+
+  /** Waits for work in progress (up to a deadline), then closes the pools. Twice does nothing. */
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  /** Where this store connects; the password is never shown. */
+  public PostgresUrl url() {
+    return url;
+  }
+
+  /** A server setting as a pooled connection sees it; lets tests check the session settings. */
+  String setting(String name) {
+    return db.retryable("read the setting " + name, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+    });
+  }
+
+  /** The argument rules of {@link DocumentStore#commit}: caller bugs, so they fail loudly. */
+  private static void checkBatch(String collection, String docId, List<StoredOp> ops) {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(docId, "docId");
+    Objects.requireNonNull(ops, "ops");
+    if (ops.isEmpty()) {
+      throw new IllegalArgumentException("nothing to commit to " + name(collection, docId));
+    }
+    long first = ops.get(0).version();
+    for (int i = 0; i < ops.size(); i++) {
+      StoredOp op = ops.get(i);
+      if (!op.collection().equals(collection) || !op.docId().equals(docId)) {
+        throw new IllegalArgumentException("op " + i + " is for "
+            + name(op.collection(), op.docId()) + ", not " + name(collection, docId));
+      }
+      if (op.version() != first + i) {
+        throw new IllegalArgumentException("op versions must be consecutive: op " + i
+            + " has version " + op.version() + ", expected " + (first + i));
+      }
+    }
+  }
+
+  private static String name(String collection, String docId) {
+    return collection + "/" + docId;
+  }
+}
