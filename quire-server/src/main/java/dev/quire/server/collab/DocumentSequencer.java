@@ -351,7 +351,7 @@ public final class DocumentSequencer {
         s.reply().rejected(e.code(), e.getMessage());
       } catch (StoreException e) {
         log.warn("store read failed while preparing an op: {}", e.toString());
-        s.reply().rejected(ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+        s.reply().unavailable();
       } finally {
         MDC.remove("doc");
       }
@@ -446,8 +446,7 @@ public final class DocumentSequencer {
         recent.clear();
         lastBySrc.clear();
         for (Prepared p : batch) {
-          p.pending().submission().reply().rejected(ErrorCode.STORE_UNAVAILABLE.code(),
-              "the document store is unavailable; the op may not be saved");
+          p.pending().submission().reply().unavailable();
         }
       } else if (result == CommitResult.CONFLICT) {
         // Someone else committed first: take their ops, then retry ours, at the front, in order.
@@ -480,7 +479,7 @@ public final class DocumentSequencer {
       } catch (RuntimeException e) {
         log.warn("reload failed: {}", e.toString());
         for (Pending p : pending) {
-          p.submission().reply().rejected(ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+          p.submission().reply().unavailable();
         }
         pending.clear();
         return;

@@ -22,5 +22,13 @@ public record Submission(
     void acked(long version);
 
     void rejected(String code, String message);
+
+    /**
+     * The store failed, so the op's fate is unknown (the commit may have reached the disk). Not
+     * a refusal: a refused op is rolled back by the client, losing the person's typing. The
+     * connection is closed instead (1013, try again later), so the client keeps the op, reconnects
+     * and resends it with the same {@code (src, seq)}, which is then committed or deduplicated.
+     */
+    void unavailable();
   }
 }

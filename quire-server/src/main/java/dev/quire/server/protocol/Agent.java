@@ -279,7 +279,26 @@ public final class Agent implements Subscriber {
         throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "a document id cannot contain control characters");
       }
     }
+    if (hasLoneSurrogate(id)) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "a document id cannot contain a lone UTF-16 surrogate");
+    }
     return id;
+  }
+
+  /**
+   * Ids (document ids, sources) become database keys, and the JDBC drivers turn a lone surrogate
+   * into "?", so two different ids would meet; such ids are refused at the door.
+   */
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Long version(ObjectNode msg) {
@@ -295,7 +314,8 @@ public final class Agent implements Subscriber {
 
   private CompletableFuture<Void> handshake(ObjectNode msg) {
     JsonNode id = msg.get("id");
-    if (id != null && id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= 128) {
+    if (id != null && id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= 128
+        && !hasLoneSurrogate(id.textValue())) {
       src = id.textValue(); // the client's previous id: its ops keep their identity across reconnects
     }
     StringBuilder sb = new StringBuilder("{\"a\":\"hs\",\"protocol\":1,\"protocolMinor\":2,\"id\":");
@@ -504,8 +524,9 @@ public final class Agent implements Subscriber {
     }
     long seq = seqNode.longValue();
     JsonNode srcNode = msg.get("src");
-    if (srcNode != null && !srcNode.isNull() && (!srcNode.isTextual() || srcNode.textValue().isEmpty())) {
-      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"src\" must be a non-empty string");
+    if (srcNode != null && !srcNode.isNull() && (!srcNode.isTextual() || srcNode.textValue().isEmpty()
+        || srcNode.textValue().length() > 128 || hasLoneSurrogate(srcNode.textValue()))) {
+      throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"src\" must be a string of 1 to 128 characters");
     }
     String opSrc = srcNode != null && srcNode.isTextual() ? srcNode.textValue() : src;
     Long v = version(msg);
@@ -565,6 +586,13 @@ public final class Agent implements Subscriber {
         send(error(msg, code, message));
         out.complete(null);
       }
+
+      @Override
+      public void unavailable() {
+        log.warn("conn={} closing: the store failed while committing an op of {}", conn.id(), d);
+        conn.close(1013, "the document store is unavailable; reconnect and resend");
+        out.complete(null);
+      }
     };
     Submission submission = new Submission(this, opSrc, seq, v, kind, op, reply);
     ctx.registry().run(d, new DocumentRegistry.DocTask() {
@@ -575,7 +603,7 @@ public final class Agent implements Subscriber {
 
       @Override
       public void unavailable(RuntimeException e) {
-        reply.rejected(ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+        reply.unavailable();
       }
     });
     return out;

@@ -125,6 +125,8 @@ class BadInputTest {
         refused("an op whose v is a string", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("v", "1")),
         refused("an op whose d is 257 characters", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("d", "d".repeat(257))),
         refused("an op whose d holds a control character", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("d", d + "\n")),
+        refused("an op whose d holds a lone surrogate", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("d", d + "\ud800")),
+        refused("an op whose src holds a lone surrogate", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("src", "s\udc00")),
         refused("an op whose seq is a string", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("seq", "2")),
         refused("an op whose seq is negative", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("seq", -2)),
         refused("an op whose seq is fractional", "ERR_MESSAGE_BADLY_FORMED", (d, v) -> insert(d, v).put("seq", 2.5)),
