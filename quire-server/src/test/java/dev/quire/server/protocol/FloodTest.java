@@ -83,7 +83,11 @@ class FloodTest {
             answered++;
           }
           if (answered < FLOOD) {
-            assertEquals(1008, flooder.awaitClose(), "a client that floods past its inbox is closed with 1008");
+            // The server sends 1008; but it closes while the flood is still arriving, and a TCP
+            // close with unread input is a reset, which can overtake the close frame: the client
+            // then sees 1006 (abnormal closure). Either way the flooder is cut off.
+            int code = flooder.awaitClose();
+            assertTrue(code == 1008 || code == 1006, "a client that floods past its inbox is closed (1008), got " + code);
           }
           System.out.println("flood past max-inbox: " + (answered < FLOOD ? "closed with 1008 after " + answered + " replies"
               : "all " + FLOOD + " answered"));
