@@ -104,6 +104,7 @@ public final class DocumentRegistry {
           s.evicted = true;
           docs.remove(me.getKey(), e);
           e.subscription().close();
+          log.info("closed {}/{} v={}: idle", collection, me.getKey(), s.version());
         }
       });
     }

@@ -27,6 +27,11 @@ public final class JettyWire {
       factory.setMaxTextMessageSize(maxFrameBytes);
       factory.setMaxBinaryMessageSize(1024);
       factory.setIdleTimeout(idleTimeout);
+      // No permessage-deflate, as the reference ShareDB server (ws) offers none: ops are tens of
+      // bytes, so deflating each frame only costs CPU on both ends (the npm ws client inflates
+      // every frame as an async zlib job, 10 at once per process). With it, server CPU per op and
+      // ack latency were more than doubled in the docs/BENCHMARKS.md load.
+      factory.getAvailableExtensionNames().remove("permessage-deflate");
     });
     config.routes.ws(path, ws -> {
       ws.onConnect(ctx -> {
