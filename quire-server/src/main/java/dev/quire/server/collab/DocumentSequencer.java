@@ -285,8 +285,25 @@ public final class DocumentSequencer {
       Submission s = p.submission();
       MDC.put("doc", docId);
       try {
-        long[] dup = duplicateOf(s, batchOps);
+        if (resentWithin(s, batchOps)) {
+          // The same op resent on a new connection while its first copy is in this batch:
+          // once that copy is committed this one is a plain duplicate (acked below, next batch).
+          // Refusing it would make the client roll back and drop its pending edits.
+          pending.addFirst(p);
+          break;
+        }
+        long[] dup = duplicateOf(s);
         if (dup != null) {
+          // A resent op whose ack was lost: the ops committed between the version it was sent
+          // at and its own were usually lost with that connection too. They come before the
+          // ack (invariant 4); without them the client warns of a version mismatch and refetches.
+          if (s.version() != null) {
+            for (CommittedOp c : committedSince(s.version())) {
+              if (c.version() < dup[1] && !c.src().equals(s.src())) {
+                s.from().send(c.wire());
+              }
+            }
+          }
           s.reply().acked(dup[1]);
           continue;
         }
@@ -370,13 +387,18 @@ public final class DocumentSequencer {
     });
   }
 
-  /** The {@code (seq, version)} this submission was already committed as, or null. */
-  private long[] duplicateOf(Submission s, List<CommittedOp> batchOps) {
+  /** True when another copy of this submission (same src and seq) is in the batch being built. */
+  private static boolean resentWithin(Submission s, List<CommittedOp> batchOps) {
     for (CommittedOp c : batchOps) {
       if (c.src().equals(s.src()) && c.seq() == s.seq()) {
-        return null; // resent within one batch: the first copy is being committed, refuse this one below
+        return true;
       }
     }
+    return false;
+  }
+
+  /** The {@code (seq, version)} this submission was already committed as, or null. */
+  private long[] duplicateOf(Submission s) {
     long[] last = lastBySrc.get(s.src());
     if (last != null && last[0] == s.seq()) {
       return last;
