@@ -16,7 +16,8 @@ record CommittedOp(long version, String src, long seq, StoredOp.Kind kind, Delta
 
   static CommittedOp of(String collection, String docId, long version, String src, long seq,
       StoredOp.Kind kind, Delta op, long timestamp) {
-    StringBuilder sb = new StringBuilder(64 + op.size() * 24);
+    // A delete has no op (null): sizing the buffer must not dereference it.
+    StringBuilder sb = new StringBuilder(64 + (op == null ? 0 : op.size() * 24));
     sb.append("{\"a\":\"op\",\"c\":");
     JsonText.string(sb, collection);
     sb.append(",\"d\":");

@@ -288,21 +288,31 @@ public final class DocumentSequencer {
     long nextLength = doc == null ? 0 : doc.length();
     List<Prepared> batch = new ArrayList<>();
     List<CommittedOp> batchOps = new ArrayList<>();
-    List<Pending> resentInBatch = new ArrayList<>();
     long timestamp = Math.max(clock.millis(), lastTimestamp);
     while (!pending.isEmpty() && batch.size() < settings.maxBatch()) {
       Pending p = pending.pollFirst();
       Submission s = p.submission();
       MDC.put("doc", docId);
       try {
-        if (inBatch(s, batchOps)) {
-          // Resent (a client that reconnected quickly) while its first copy is in this batch:
-          // after the commit it is an already-committed op, acked with that copy's version.
-          resentInBatch.add(p);
-          continue;
+        if (resentWithin(s, batchOps)) {
+          // The same op resent on a new connection while its first copy is in this batch:
+          // once that copy is committed this one is a plain duplicate (acked below, next batch).
+          // Refusing it would make the client roll back and drop its pending edits.
+          pending.addFirst(p);
+          break;
         }
-        long[] dup = duplicateOf(s, batchOps);
+        long[] dup = duplicateOf(s);
         if (dup != null) {
+          // A resent op whose ack was lost: the ops committed between the version it was sent
+          // at and its own were usually lost with that connection too. They come before the
+          // ack (invariant 4); without them the client warns of a version mismatch and refetches.
+          if (s.version() != null) {
+            for (CommittedOp c : committedSince(s.version())) {
+              if (c.version() < dup[1] && !c.src().equals(s.src())) {
+                s.from().send(c.wire());
+              }
+            }
+          }
           s.reply().acked(dup[1]);
           continue;
         }
@@ -366,7 +376,6 @@ public final class DocumentSequencer {
       startBatch();
       return;
     }
-    pending.addAll(resentInBatch);
     committing = true;
     commits.started();
     List<StoredOp> rows = new ArrayList<>(batch.size());
@@ -388,7 +397,8 @@ public final class DocumentSequencer {
     });
   }
 
-  private static boolean inBatch(Submission s, List<CommittedOp> batchOps) {
+  /** True when another copy of this submission (same src and seq) is in the batch being built. */
+  private static boolean resentWithin(Submission s, List<CommittedOp> batchOps) {
     for (CommittedOp c : batchOps) {
       if (c.src().equals(s.src()) && c.seq() == s.seq()) {
         return true;
@@ -398,12 +408,7 @@ public final class DocumentSequencer {
   }
 
   /** The {@code (seq, version)} this submission was already committed as, or null. */
-  private long[] duplicateOf(Submission s, List<CommittedOp> batchOps) {
-    for (CommittedOp c : batchOps) {
-      if (c.src().equals(s.src()) && c.seq() == s.seq()) {
-        return null; // resent within one batch: the first copy is being committed, refuse this one below
-      }
-    }
+  private long[] duplicateOf(Submission s) {
     long[] last = lastBySrc.get(s.src());
     if (last != null && last[0] == s.seq()) {
       return last;

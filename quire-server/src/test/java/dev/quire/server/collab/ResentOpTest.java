@@ -1,0 +1,111 @@
+package dev.quire.server.collab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quire.ot.Delta;
+import dev.quire.ot.OtLimits;
+import dev.quire.server.bus.InProcessBus;
+import dev.quire.server.store.StoredOp;
+import dev.quire.server.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client whose connection fails resends its inflight op, with the same {@code (src, seq)}, on
+ * its new connection. When the first copy has not been committed yet, both copies can wait in
+ * the sequencer's queue together; found by the randomized convergence test (16 clients, frequent
+ * reconnects), where refusing the second copy made the sharedb client roll back and drop the
+ * user's pending edits.
+ */
+class ResentOpTest {
+  @TempDir Path dir;
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+  private final ExecutorService storePool = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stopPools() {
+    pool.shutdownNow();
+    storePool.shutdownNow();
+  }
+
+  /** A connection: the messages sent to it, and how its one submission ended. */
+  private static final class Client implements Subscriber, Submission.Reply {
+    final String src;
+    final List<String> messages = new ArrayList<>();
+    final CompletableFuture<String> outcome = new CompletableFuture<>();
+
+    Client(String src) {
+      this.src = src;
+    }
+
+    @Override
+    public String src() {
+      return src;
+    }
+
+    @Override
+    public synchronized void send(String message) {
+      messages.add(message);
+    }
+
+    @Override
+    public synchronized void acked(long version) {
+      messages.add("ack " + version);
+      outcome.complete("ack " + version);
+    }
+
+    @Override
+    public void rejected(String code, String message) {
+      outcome.complete(code);
+    }
+
+    synchronized List<String> messages() {
+      return List.copyOf(messages);
+    }
+  }
+
+  @Test
+  void aCopyResentWhileTheFirstIsQueuedIsAcknowledgedWithTheFirstsVersion() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
+      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
+          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC());
+      Client b = new Client("B");
+      doc.actor.execute(() -> {
+        doc.ensureLoaded();
+        doc.submit(new Submission(b, "B", 1, null, StoredOp.Kind.CREATE, new Delta().insert("ab"), b));
+      });
+      assertEquals("ack 0", b.outcome.get(10, TimeUnit.SECONDS));
+
+      Client other = new Client("B");
+      Client first = new Client("A");
+      Client resent = new Client("A"); // same src: the client kept its id across the reconnect
+      Delta x = new Delta().retain(2).insert("X");
+      // One actor task: B's op goes to the store, both copies of A's op queue behind it.
+      doc.actor.execute(() -> {
+        doc.submit(new Submission(other, "B", 2, 1L, StoredOp.Kind.EDIT, new Delta().insert("Y"), other));
+        doc.submit(new Submission(first, "A", 7, 1L, StoredOp.Kind.EDIT, x, first));
+        doc.submit(new Submission(resent, "A", 7, 1L, StoredOp.Kind.EDIT, x, resent));
+      });
+
+      assertEquals("ack 1", other.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals("ack 2", first.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals("ack 2", resent.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals(3, store.headVersion("docs", "d"), "committed once");
+      // The resent copy's client missed B's op too: it comes before the ack.
+      List<String> got = resent.messages();
+      assertEquals(2, got.size(), got::toString);
+      assertTrue(got.get(0).contains("\"v\":1") && got.get(0).contains("\"src\":\"B\""), got::toString);
+      assertEquals("ack 2", got.get(1));
+    }
+  }
+}
