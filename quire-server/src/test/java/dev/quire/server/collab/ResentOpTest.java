@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quire.ot.Delta;
 import dev.quire.ot.OtLimits;
 import dev.quire.server.bus.InProcessBus;
+import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
+import dev.quire.server.store.StoredSnapshot;
 import dev.quire.server.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,6 +73,11 @@ class ResentOpTest {
       outcome.complete(code);
     }
 
+    @Override
+    public void unavailable() {
+      outcome.complete("unavailable");
+    }
+
     synchronized List<String> messages() {
       return List.copyOf(messages);
     }
@@ -78,7 +87,7 @@ class ResentOpTest {
   void aCopyResentWhileTheFirstIsQueuedIsAcknowledgedWithTheFirstsVersion() throws Exception {
     try (SqliteStore store = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
       DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
-          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC());
+          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker());
       Client b = new Client("B");
       doc.actor.execute(() -> {
         doc.ensureLoaded();
@@ -107,5 +116,95 @@ class ResentOpTest {
       assertTrue(got.get(0).contains("\"v\":1") && got.get(0).contains("\"src\":\"B\""), got::toString);
       assertEquals("ack 2", got.get(1));
     }
+  }
+
+  /**
+   * When the store fails during a commit, the op is neither acknowledged nor refused (a refusal
+   * makes the client roll back the person's typing): the submitter is told the store is
+   * unavailable, which closes its connection, and the same op resent afterwards is committed once.
+   */
+  @Test
+  void aStoreFailureLeavesTheOpToBeResentNotRefused() throws Exception {
+    try (SqliteStore real = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
+      java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean();
+      DocumentStore store = new FailingStore(real, failNext);
+      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
+          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker());
+      Client a = new Client("A");
+      doc.actor.execute(() -> {
+        doc.ensureLoaded();
+        doc.submit(new Submission(a, "A", 1, null, StoredOp.Kind.CREATE, new Delta().insert("ab"), a));
+      });
+      assertEquals("ack 0", a.outcome.get(10, TimeUnit.SECONDS));
+
+      failNext.set(true);
+      Client first = new Client("A");
+      Delta x = new Delta().retain(2).insert("X");
+      doc.actor.execute(() -> doc.submit(new Submission(first, "A", 2, 1L, StoredOp.Kind.EDIT, x, first)));
+      assertEquals("unavailable", first.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals(1, real.headVersion("docs", "d"), "nothing was committed");
+
+      Client resent = new Client("A");
+      doc.actor.execute(() -> doc.submit(new Submission(resent, "A", 2, 1L, StoredOp.Kind.EDIT, x, resent)));
+      assertEquals("ack 1", resent.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals(2, real.headVersion("docs", "d"), "committed once");
+    }
+  }
+
+  /** The embedded store, whose next commit fails when asked to (as a lost database would). */
+  private static final class FailingStore implements DocumentStore {
+    private final DocumentStore real;
+    private final java.util.concurrent.atomic.AtomicBoolean failNext;
+
+    FailingStore(DocumentStore real, java.util.concurrent.atomic.AtomicBoolean failNext) {
+      this.real = real;
+      this.failNext = failNext;
+    }
+
+    @Override
+    public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
+      if (failNext.getAndSet(false)) {
+        throw new StoreException("the disk went away", null);
+      }
+      return real.commit(collection, docId, ops);
+    }
+
+    @Override
+    public long headVersion(String collection, String docId) {
+      return real.headVersion(collection, docId);
+    }
+
+    @Override
+    public List<StoredOp> ops(String collection, String docId, long from, long to) {
+      return real.ops(collection, docId, from, to);
+    }
+
+    @Override
+    public java.util.Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
+      return real.findBySource(collection, docId, src, seq);
+    }
+
+    @Override
+    public long versionAt(String collection, String docId, long timestamp) {
+      return real.versionAt(collection, docId, timestamp);
+    }
+
+    @Override
+    public void writeSnapshot(StoredSnapshot snapshot) {
+      real.writeSnapshot(snapshot);
+    }
+
+    @Override
+    public java.util.Optional<StoredSnapshot> snapshotAtOrBefore(String collection, String docId, long atMost) {
+      return real.snapshotAtOrBefore(collection, docId, atMost);
+    }
+
+    @Override
+    public boolean isHealthy() {
+      return real.isHealthy();
+    }
+
+    @Override
+    public void close() {}
   }
 }
