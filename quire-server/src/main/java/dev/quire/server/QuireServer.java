@@ -108,6 +108,9 @@ public final class QuireServer implements AutoCloseable {
   public static QuireServer start(QuireConfig config) {
     DocumentStore store = SqliteStore.open(config.dataDir());
     QuireServer server = new QuireServer(config, store, new InProcessBus());
+    long warm = Warmup.run();
+    store.snapshotAtOrBefore(COLLECTION, "", 0); // prepares the store's read path too
+    log.debug("warmed up the document code in {} ms", warm);
     server.app.start();
     long evictEvery = Math.max(1000, config.docIdleTimeout().toMillis() / 4);
     server.timers.scheduleWithFixedDelay(() -> server.registry.evictIdle(config.docIdleTimeout().toMillis()),
