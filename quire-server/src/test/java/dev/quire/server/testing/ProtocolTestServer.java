@@ -44,6 +44,11 @@ public final class ProtocolTestServer implements AutoCloseable {
     return uri;
   }
 
+  /** How many documents the server holds in memory. */
+  public int openDocuments() {
+    return server.openDocuments();
+  }
+
   /** A new client that has handshaked. */
   public WsClient client() {
     return WsClient.connect(uri);

@@ -1,0 +1,75 @@
+package dev.quire.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsGiveAWorkingEmbeddedServer() throws Exception {
+    QuireConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(8080, c.port());
+    assertEquals(Path.of("./quire-data"), c.dataDir());
+    assertEquals(Duration.ofMinutes(1), c.docIdleTimeout());
+  }
+
+  @Test
+  void eachLayerOverridesTheOneBefore() throws Exception {
+    Path file = dir.resolve("quire.properties");
+    Files.writeString(file, "port=9000\nsnapshot-every=7\nmax-batch=3\n");
+    QuireConfig c = ConfigLoader.load(file, Map.of("QUIRE_PORT", "9001", "QUIRE_MAX_BATCH", "4"), Map.of("port", "9002"));
+    assertEquals(9002, c.port(), "a flag beats the environment and the file");
+    assertEquals(4, c.maxBatch(), "the environment beats the file");
+    assertEquals(7, c.snapshotEvery(), "the file beats the default");
+  }
+
+  @Test
+  void aBadValueNamesTheSettingWhereItCameFromAndWhatWouldWork() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("QUIRE_PORT", "eighty"), Map.of()));
+    assertTrue(e.getMessage().contains("invalid port \"eighty\""), e.getMessage());
+    assertTrue(e.getMessage().contains("QUIRE_PORT"), e.getMessage());
+    assertTrue(e.getMessage().contains("between 0 and 65535"), e.getMessage());
+  }
+
+  @Test
+  void aBadDurationSaysWhatADurationLooksLike() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of(), Map.of("doc-idle-timeout", "5 minutes")));
+    assertTrue(e.getMessage().contains("PT30S"), e.getMessage());
+    assertTrue(e.getMessage().contains("--doc-idle-timeout"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownKeyInTheFileIsRefused() throws Exception {
+    Path file = dir.resolve("quire.properties");
+    Files.writeString(file, "prot=9000\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of(), Map.of()));
+    assertTrue(e.getMessage().contains("unknown setting \"prot\""), e.getMessage());
+  }
+
+  @Test
+  void anOpCannotBeLargerThanTheFrameThatCarriesIt() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of(), Map.of("max-op-bytes", "2000", "max-frame-bytes", "1000")));
+    assertTrue(e.getMessage().contains("max-op-bytes (2000) cannot exceed max-frame-bytes (1000)"), e.getMessage());
+  }
+
+  @Test
+  void everySettingHasAFlagInServeHelp() {
+    String help = new picocli.CommandLine(new dev.quire.cli.Main()).getSubcommands().get("serve").getUsageMessage();
+    for (ConfigLoader.Setting s : ConfigLoader.SETTINGS) {
+      assertTrue(help.contains("--" + s.name()), "quire serve --help documents --" + s.name());
+    }
+  }
+}
