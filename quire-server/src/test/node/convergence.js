@@ -1,7 +1,7 @@
 'use strict';
 // Seeded randomized convergence against Quire with the unmodified npm sharedb@7 client.
 //
-//   node convergence.js <ws-url> --seed <long> [--mode mixed|insert-only] [--clients 8]
+//   node convergence.js <ws-url>[,<ws-url>...] --seed <long> [--mode mixed|insert-only] [--clients 8]
 //        [--docs 3] [--ops 480] [--max-delay-ms 60] [--disconnect-chance 0.06] [--max-away-ms 60]
 //
 // Clients edit shared documents with random inserts, deletes and formatting (or, in insert-only
@@ -19,7 +19,10 @@ const {Random} = require('./lib/random');
 const {Delta, COLLECTION: C, contents, text, until} = h;
 
 const args = parseArgs(process.argv.slice(2));
-const url = args._[0];
+// Several URLs (comma-separated): clients are spread over them, as over the servers of a
+// cluster; the final fresh fetch goes to the first.
+const urls = (args._[0] || '').split(',').filter((u) => u.length > 0);
+const url = urls[0];
 const seed = args.seed;
 const mode = args.mode || 'mixed';
 const CLIENTS = Number(args.clients || 8);
@@ -47,7 +50,7 @@ class Client {
   constructor(index, rng, ids) {
     this.index = index;
     this.rng = rng;
-    this.conn = h.connect(url);
+    this.conn = h.connect(urls[index % urls.length]);
     this.docs = ids.map((id) => this.conn.get(C, id));
     this.reconnecting = null;
     // Fast typists compose several edits into one op while one is in flight; slow ones send

@@ -80,6 +80,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", description = "how long a stopping server waits for commits in flight (default PT10S)")
   String shutdownGrace;
 
+  @Option(names = "--database-url", paramLabel = "URL", description = "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db or jdbc:postgresql:... (default: the embedded store)")
+  String databaseUrl;
+
+  @Option(names = "--redis-url", paramLabel = "URL", description = "cluster mode: Redis, redis://host:port (default: the in-process bus)")
+  String redisUrl;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new LinkedHashMap<>();
@@ -100,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "max-batch", maxBatch);
     put(flags, "max-submit-retries", maxSubmitRetries);
     put(flags, "shutdown-grace", shutdownGrace);
+    put(flags, "database-url", databaseUrl);
+    put(flags, "redis-url", redisUrl);
     QuireConfig config;
     try {
       config = ConfigLoader.load(configFile, System.getenv(), flags);
@@ -107,7 +115,13 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("quire serve: " + e.getMessage());
       return 2;
     }
-    QuireServer server = QuireServer.start(config);
+    QuireServer server;
+    try {
+      server = QuireServer.start(config);
+    } catch (RuntimeException e) {
+      System.err.println("quire serve: cannot start: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

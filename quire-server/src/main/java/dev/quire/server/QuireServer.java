@@ -10,6 +10,8 @@ import dev.quire.server.config.QuireConfig;
 import dev.quire.server.protocol.Agent;
 import dev.quire.server.protocol.ServerContext;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.bus.redis.RedisBus;
+import dev.quire.server.store.postgres.PostgresStore;
 import dev.quire.server.store.sqlite.SqliteStore;
 import dev.quire.server.wire.JettyWire;
 import dev.quire.server.wire.WireConnection;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Quire server: the wiring of wire → protocol → sequencer → store / bus, and its lifecycle.
- * Embedded mode: the SQLite store in the data folder and the in-process bus.
+ * Embedded mode: the SQLite store in the data folder and the in-process bus. Cluster mode:
+ * PostgreSQL ({@code database-url}) and Redis ({@code redis-url}), shared by any number of
+ * identical servers.
  */
 public final class QuireServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuireServer.class);
@@ -60,7 +64,7 @@ public final class QuireServer implements AutoCloseable {
     SequencerSettings settings = new SequencerSettings(config.limits(), config.maxBatch(),
         config.maxSubmitRetries(), config.snapshotEvery(), 1000);
     this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, settings, clock);
-    ServerContext ctx = new ServerContext(registry, new PresenceHub(), store, new History(store), storePool,
+    ServerContext ctx = new ServerContext(registry, new PresenceHub(bus, java.util.UUID.randomUUID().toString()), store, new History(store), storePool,
         config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock);
     WireListener listener = new WireListener() {
       @Override
@@ -106,8 +110,18 @@ public final class QuireServer implements AutoCloseable {
 
   /** Opens the embedded store in {@code config.dataDir()} and starts listening. */
   public static QuireServer start(QuireConfig config) {
-    DocumentStore store = SqliteStore.open(config.dataDir());
-    QuireServer server = new QuireServer(config, store, new InProcessBus());
+    DocumentStore store = config.databaseUrl() != null
+        ? PostgresStore.open(config.databaseUrl()) : SqliteStore.open(config.dataDir());
+    Bus bus;
+    try {
+      bus = config.redisUrl() != null ? RedisBus.connect(config.redisUrl()) : new InProcessBus();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    QuireServer server = new QuireServer(config, store, bus);
+    // Pub/sub loses what was published while Redis was away: read it from the store.
+    bus.onReconnect(server.registry::catchUpAll);
     long warm = Warmup.run();
     store.snapshotAtOrBefore(COLLECTION, "", 0); // prepares the store's read path too
     log.debug("warmed up the document code in {} ms", warm);
@@ -115,8 +129,9 @@ public final class QuireServer implements AutoCloseable {
     long evictEvery = Math.max(1000, config.docIdleTimeout().toMillis() / 4);
     server.timers.scheduleWithFixedDelay(() -> server.registry.evictIdle(config.docIdleTimeout().toMillis()),
         evictEvery, evictEvery, TimeUnit.MILLISECONDS);
-    log.info("Quire listening on http://{}:{} (WebSocket /ws), data in {}", config.host(), server.port(),
-        config.dataDir().toAbsolutePath());
+    log.info("Quire listening on http://{}:{} (WebSocket /ws), {}, {}", config.host(), server.port(),
+        config.databaseUrl() != null ? "PostgreSQL store" : "data in " + config.dataDir().toAbsolutePath(),
+        config.redisUrl() != null ? "Redis bus" : "in-process bus");
     return server;
   }
 

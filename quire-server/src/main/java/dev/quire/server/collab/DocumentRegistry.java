@@ -74,22 +74,26 @@ public final class DocumentRegistry {
 
   private Entry open(String docId) {
     DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock, commits);
-    Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId),
-        (channel, message) -> s.actor.execute(() -> s.onBusOp(versionOf(message))));
+    // Our own ops come back too (and are all that comes on the in-process bus): the version is
+    // read without parsing, and the message is parsed only when it is news.
+    Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId), (channel, message) ->
+        s.actor.execute(() -> {
+          if (BusEnvelope.version(message) >= s.version()) {
+            CommittedOp c = BusEnvelope.parse(collection, docId, message);
+            if (c != null) {
+              s.onBusOp(c);
+            }
+          }
+        }));
     return new Entry(s, sub);
   }
 
-  /** The {@code v} of a broadcast op message, without parsing the rest. */
-  static long versionOf(String message) {
-    int i = message.indexOf("\"v\":");
-    if (i < 0) {
-      return -1;
+  /** Every open document reads the ops it may have missed (after the bus reconnected). */
+  public void catchUpAll() {
+    for (Entry e : docs.values()) {
+      DocumentSequencer s = e.sequencer();
+      s.actor.execute(s::catchUp);
     }
-    long v = 0;
-    for (int k = i + 4; k < message.length() && Character.isDigit(message.charAt(k)); k++) {
-      v = v * 10 + (message.charAt(k) - '0');
-    }
-    return v;
   }
 
   /** Closes documents idle since before {@code idleMillis} ago; returns how many are open. */

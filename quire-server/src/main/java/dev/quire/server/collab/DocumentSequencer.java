@@ -513,7 +513,7 @@ public final class DocumentSequencer {
         sub.send(c.wire());
       }
     }
-    bus.publish(Channels.ops(collection, docId), c.wire());
+    bus.publish(Channels.ops(collection, docId), BusEnvelope.of(c));
   }
 
   /** Reads ops committed elsewhere since our version, applies them and fans them out. */
@@ -531,19 +531,51 @@ public final class DocumentSequencer {
     }
   }
 
-  /** An op published on the bus by another server (or our own, coming back). */
-  void onBusOp(long opVersion) {
-    if (!loaded || opVersion < version) {
-      return; // a duplicate (our own op coming back, or a repeat)
+  /**
+   * An op published on the bus by another server (or our own, coming back). Applied strictly by
+   * version: an older one is a duplicate; the next one is applied and fanned out; a later one
+   * means ops were lost on the way, read from the store.
+   */
+  void onBusOp(CommittedOp c) {
+    if (!loaded || c.version() < version) {
+      return;
     }
     if (committing) {
       busBehind = true; // catch up when our commit returns, so versions stay in order
       return;
     }
     try {
+      if (c.version() == version) {
+        applyCommitted(c);
+        for (Subscriber sub : subscribers) {
+          if (!sub.src().equals(c.src())) {
+            sub.send(c.wire());
+          }
+        }
+      } else {
+        catchUpFromStore();
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not apply an op from the bus; reloading {}: {}", docId, e.toString());
+      loaded = false;
+      recent.clear();
+      lastBySrc.clear();
+    }
+  }
+
+  /** Reads what may have been missed while the bus was disconnected. */
+  void catchUp() {
+    if (!loaded) {
+      return;
+    }
+    if (committing) {
+      busBehind = true;
+      return;
+    }
+    try {
       catchUpFromStore();
     } catch (RuntimeException e) {
-      log.warn("could not fill a version gap from the store: {}", e.toString());
+      log.warn("could not catch up {} from the store: {}", docId, e.toString());
     }
   }
 

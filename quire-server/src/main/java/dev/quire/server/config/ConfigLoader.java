@@ -45,7 +45,9 @@ public final class ConfigLoader {
       new Setting("snapshot-every", "100", "ops between snapshots of a document"),
       new Setting("max-batch", "256", "most ops committed in one transaction (group commit)"),
       new Setting("max-submit-retries", "20", "retries of one op after losing a commit race"),
-      new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"));
+      new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"),
+      new Setting("database-url", "", "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db (empty: the embedded store)"),
+      new Setting("redis-url", "", "cluster mode: Redis, redis://host:port (empty: the in-process bus)"));
 
   private ConfigLoader() {}
 
@@ -114,7 +116,9 @@ public final class ConfigLoader {
         p.integer("snapshot-every", 1, Integer.MAX_VALUE),
         p.integer("max-batch", 1, 100_000),
         p.integer("max-submit-retries", 0, 1000),
-        p.duration("shutdown-grace"));
+        p.duration("shutdown-grace"),
+        p.optional("database-url"),
+        p.optional("redis-url"));
   }
 
   private static Setting find(String name) {
@@ -141,6 +145,12 @@ public final class ConfigLoader {
         throw bad(name, "it must not be empty");
       }
       return v;
+    }
+
+    /** A value that may be left empty; null when it is. */
+    String optional(String name) {
+      String v = values.get(name);
+      return v.isEmpty() ? null : v;
     }
 
     int integer(String name, long min, long max) throws ConfigException {

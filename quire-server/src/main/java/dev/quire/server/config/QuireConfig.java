@@ -23,6 +23,9 @@ import java.time.Duration;
  * @param maxBatch most ops committed in one transaction
  * @param maxSubmitRetries retries of one op after losing a commit race
  * @param shutdownGrace how long a stopping server waits for commits in flight
+ * @param databaseUrl PostgreSQL for cluster mode ({@code postgresql://…} or {@code jdbc:postgresql:…}),
+ *     or null for the embedded store in {@code dataDir}
+ * @param redisUrl Redis for cluster mode ({@code redis://host:port}), or null for the in-process bus
  */
 public record QuireConfig(
     String host,
@@ -39,4 +42,6 @@ public record QuireConfig(
     int snapshotEvery,
     int maxBatch,
     int maxSubmitRetries,
-    Duration shutdownGrace) {}
+    Duration shutdownGrace,
+    String databaseUrl,
+    String redisUrl) {}

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
  * they fail: CI must not go green without having run them. {@code -Dquire.pg.host} and {@code
  * -Dquire.pg.port} point elsewhere on loopback.
  */
-final class ThrowawayDatabase implements AutoCloseable {
+public final class ThrowawayDatabase implements AutoCloseable {
   private static final String HOST = System.getProperty("quire.pg.host", "127.0.0.1");
   private static final int PORT = Integer.getInteger("quire.pg.port", 5432);
   // Trust auth accepts any existing role; Debian's package has postgres, this machine also root.
@@ -34,7 +34,7 @@ final class ThrowawayDatabase implements AutoCloseable {
   }
 
   /** Creates a database named {@code quire_test_<random>}; skips or fails as described above. */
-  static ThrowawayDatabase create() {
+  public static ThrowawayDatabase create() {
     List<String> failures = new ArrayList<>();
     for (String user : USERS) {
       try (Connection admin = connect(user, "postgres")) {
@@ -55,7 +55,7 @@ final class ThrowawayDatabase implements AutoCloseable {
   }
 
   /** The database's URL in the libpq form that {@code --database-url} takes. */
-  String url() {
+  public String url() {
     return "postgresql://" + user + "@" + HOST + ":" + PORT + "/" + name;
   }
 
