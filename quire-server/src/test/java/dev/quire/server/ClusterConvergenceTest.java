@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.server.bus.redis.RedisBus;
 import dev.quire.server.store.postgres.PostgresStore;
 import dev.quire.server.store.postgres.ThrowawayDatabase;
+import dev.quire.server.testing.Nginx;
 import dev.quire.server.testing.NodeScript;
 import dev.quire.server.testing.Seeds;
 import dev.quire.server.testing.TestServer;
@@ -41,6 +42,37 @@ class ClusterConvergenceTest {
   @Test
   void everyAcknowledgedInsertAppearsOnceAcrossTwoServers() throws Exception {
     converge("insert-only");
+  }
+
+  /**
+   * Three servers behind a real nginx, configured from deploy/nginx.conf.template: plain
+   * round-robin spreads the clients' connections (and their reconnections) over the servers.
+   */
+  @Test
+  void clientsThroughNginxOverThreeServersConverge() throws Exception {
+    NodeScript.requireNode();
+    requireRedis();
+    long seed = Seeds.choose("ClusterConvergenceTest nginx");
+    try (ThrowawayDatabase db = ThrowawayDatabase.create()) {
+      Map<String, String> cluster = Map.of("database-url", db.url(), "redis-url", REDIS);
+      try (TestServer a = TestServer.start(dir.resolve("a"), cluster);
+          TestServer b = TestServer.start(dir.resolve("b"), cluster);
+          TestServer c = TestServer.start(dir.resolve("c"), cluster);
+          Nginx nginx = Nginx.start(dir.resolve("nginx"), List.of(a.server().port(), b.server().port(), c.server().port()))) {
+        NodeScript.Result r = NodeScript.run(Duration.ofSeconds(120), "convergence.js", nginx.wsUrl(),
+            "--seed", Long.toString(seed), "--mode", "insert-only");
+        List<String> lines = r.jsonLines();
+        assertEquals(1, lines.size(), () -> "seed " + seed + ": expected one result line\n" + r.transcript());
+        JsonNode result = JSON.readTree(lines.get(0));
+        assertTrue(result.path("ok").asBoolean(), () -> "seed " + seed + " (nginx): "
+            + result.path("error").asText() + "\n" + r.transcript());
+        int serving = 0;
+        for (TestServer s : List.of(a, b, c)) {
+          serving += s.server().openDocuments() > 0 ? 1 : 0;
+        }
+        assertEquals(3, serving, "round-robin gave every server clients (and so their documents)");
+      }
+    }
   }
 
   private void converge(String mode) throws Exception {
