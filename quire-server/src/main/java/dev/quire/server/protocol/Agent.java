@@ -359,7 +359,7 @@ public final class Agent implements Subscriber {
 
       @Override
       public void unavailable(RuntimeException e) {
-        send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry"));
+        send(storeUnavailable(msg));
         out.complete(null);
       }
     });
@@ -650,7 +650,7 @@ public final class Agent implements Subscriber {
 
       @Override
       public void unavailable(RuntimeException e) {
-        send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry"));
+        send(storeUnavailable(msg));
         out.complete(null);
       }
     });
@@ -738,7 +738,7 @@ public final class Agent implements Subscriber {
 
       @Override
       public void unavailable(RuntimeException e) {
-        send(error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry"));
+        send(storeUnavailable(msg));
         out.complete(null);
       }
     });
@@ -773,6 +773,11 @@ public final class Agent implements Subscriber {
   }
 
   // ---- errors ----
+
+  /** The error reply to a read the store could not serve; the client may simply retry it. */
+  private static String storeUnavailable(ObjectNode msg) {
+    return error(msg, ErrorCode.STORE_UNAVAILABLE.code(), "the document store is unavailable; retry");
+  }
 
   /** The request echoed back with {@code error: {code, message}} (sharedb-protocol.md §2.1). */
   static String error(ObjectNode request, String code, String message) {
