@@ -368,6 +368,10 @@ public final class DocumentSequencer {
       } catch (StoreException e) {
         log.warn("store read failed while preparing an op: {}", e.toString());
         s.reply().unavailable();
+      } catch (RuntimeException e) {
+        // A bug, not bad input: the op is refused (never half-applied) and the connection lives on.
+        log.error("preparing an op failed", e);
+        s.reply().rejected(ErrorCode.INTERNAL.code(), "internal error; the op was not applied");
       } finally {
         MDC.remove("doc");
       }
