@@ -7,6 +7,7 @@ import dev.quire.server.collab.History;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
 import dev.quire.server.config.QuireConfig;
+import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.protocol.Agent;
 import dev.quire.server.protocol.ServerContext;
 import dev.quire.server.store.DocumentStore;
@@ -17,6 +18,8 @@ import dev.quire.server.wire.JettyWire;
 import dev.quire.server.wire.WireConnection;
 import dev.quire.server.wire.WireListener;
 import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +43,8 @@ public final class QuireServer implements AutoCloseable {
 
   /** The one collection documents live in (sharedb-protocol.md §7). */
   public static final String COLLECTION = "docs";
+  /** The Prometheus text exposition format, version 0.0.4, which every scraper reads. */
+  static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final QuireConfig config;
   private final DocumentStore store;
@@ -50,6 +55,8 @@ public final class QuireServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
   private final Javalin app;
+  /** This server's own registry (not a global one: several servers may share a JVM, as in tests). */
+  private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean stopping;
 
   private QuireServer(QuireConfig config, DocumentStore store, Bus bus) {
@@ -63,9 +70,12 @@ public final class QuireServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     SequencerSettings settings = new SequencerSettings(config.limits(), config.maxBatch(),
         config.maxSubmitRetries(), config.snapshotEvery(), 1000);
-    this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, settings, clock);
+    ServerMetrics metrics = new ServerMetrics(meterRegistry);
+    this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, settings, clock, metrics);
+    metrics.gauge("quire.connections", "open WebSocket connections", agents::size);
+    metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
     ServerContext ctx = new ServerContext(registry, new PresenceHub(bus, java.util.UUID.randomUUID().toString()), store, new History(store), storePool,
-        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock);
+        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics);
     WireListener listener = new WireListener() {
       @Override
       public void onOpen(WireConnection c) {
@@ -98,13 +108,15 @@ public final class QuireServer implements AutoCloseable {
       cfg.jetty.host = config.host();
       cfg.jetty.port = config.port();
       cfg.startup.showJavalinBanner = false;
-      new JettyWire().mount(cfg, "/ws", listener, config.maxFrameBytes(), config.maxQueuedBytes(),
+      new JettyWire(metrics.queuedChars()).mount(cfg, "/ws", listener, config.maxFrameBytes(), config.maxQueuedBytes(),
           config.wsIdleTimeout());
       cfg.routes.get("/health/live", ctx2 -> ctx2.result("ok"));
       cfg.routes.get("/health/ready", ctx2 -> {
         boolean ready = !stopping && store.isHealthy();
         ctx2.status(ready ? 200 : 503).result(ready ? "ready" : "not ready");
       });
+      cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
+          .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
     });
   }
 
@@ -177,6 +189,7 @@ public final class QuireServer implements AutoCloseable {
     app.stop();
     bus.close();
     store.close();
+    meterRegistry.close();
     log.info("stopped");
   }
 

@@ -1,6 +1,7 @@
 package dev.quire.server.collab;
 
 import dev.quire.server.bus.Bus;
+import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.store.DocumentStore;
 import java.time.Clock;
 import java.util.Map;
@@ -34,11 +35,12 @@ public final class DocumentRegistry {
   private final Clock clock;
   private final Map<String, Entry> docs = new ConcurrentHashMap<>();
   private final CommitTracker commits = new CommitTracker();
+  private final ServerMetrics metrics;
 
   private record Entry(DocumentSequencer sequencer, Bus.Subscription subscription) {}
 
   public DocumentRegistry(String collection, DocumentStore store, Bus bus, Executor pool,
-      Executor storeExecutor, SequencerSettings settings, Clock clock) {
+      Executor storeExecutor, SequencerSettings settings, Clock clock, ServerMetrics metrics) {
     this.collection = collection;
     this.store = store;
     this.bus = bus;
@@ -46,6 +48,7 @@ public final class DocumentRegistry {
     this.storeExecutor = storeExecutor;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   public String collection() {
@@ -73,7 +76,7 @@ public final class DocumentRegistry {
   }
 
   private Entry open(String docId) {
-    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock, commits);
+    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock, commits, metrics);
     // Our own ops come back too (and are all that comes on the in-process bus): the version is
     // read without parsing, and the message is parsed only when it is news.
     Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId), (channel, message) ->

@@ -8,6 +8,7 @@ import dev.quire.ot.RichText;
 import dev.quire.ot.doc.RichDocument;
 import dev.quire.ot.json.DeltaJson;
 import dev.quire.server.bus.Bus;
+import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.protocol.ErrorCode;
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
@@ -54,6 +55,7 @@ public final class DocumentSequencer {
   private final SequencerSettings settings;
   private final java.time.Clock clock;
   private final CommitTracker commits;
+  private final ServerMetrics metrics;
   final SerialExecutor actor;
 
   // ---- state, confined to the actor ----
@@ -80,7 +82,8 @@ public final class DocumentSequencer {
   private record Prepared(Pending pending, CommittedOp op, List<String> catchUp) {}
 
   DocumentSequencer(String collection, String docId, DocumentStore store, Bus bus, Executor pool,
-      Executor storeExecutor, SequencerSettings settings, java.time.Clock clock, CommitTracker commits) {
+      Executor storeExecutor, SequencerSettings settings, java.time.Clock clock, CommitTracker commits,
+      ServerMetrics metrics) {
     this.collection = collection;
     this.docId = docId;
     this.store = store;
@@ -89,6 +92,7 @@ public final class DocumentSequencer {
     this.settings = settings;
     this.clock = clock;
     this.commits = commits;
+    this.metrics = metrics;
     this.actor = new SerialExecutor(pool);
     this.lastActivity = clock.millis();
   }
@@ -275,6 +279,7 @@ public final class DocumentSequencer {
 
   public void submit(Submission s) {
     touch();
+    metrics.submitted();
     pending.addLast(new Pending(s, 0));
     startBatch();
   }
@@ -313,7 +318,7 @@ public final class DocumentSequencer {
               }
             }
           }
-          s.reply().acked(dup[1]);
+          acked(s, dup[1]);
           continue;
         }
         long base = s.version() == null ? nextVersion : s.version();
@@ -362,16 +367,16 @@ public final class DocumentSequencer {
         batchOps.add(c);
         nextVersion++;
       } catch (Refusal r) {
-        s.reply().rejected(r.code, r.getMessage());
+        rejected(s, r.code, r.getMessage());
       } catch (OtException e) {
-        s.reply().rejected(e.code(), e.getMessage());
+        rejected(s, e.code(), e.getMessage());
       } catch (StoreException e) {
         log.warn("store read failed while preparing an op: {}", e.toString());
-        s.reply().unavailable();
+        unavailable(s);
       } catch (RuntimeException e) {
         // A bug, not bad input: the op is refused (never half-applied) and the connection lives on.
         log.error("preparing an op failed", e);
-        s.reply().rejected(ErrorCode.INTERNAL.code(), "internal error; the op was not applied");
+        rejected(s, ErrorCode.INTERNAL.code(), "internal error; the op was not applied");
       } finally {
         MDC.remove("doc");
       }
@@ -389,16 +394,40 @@ public final class DocumentSequencer {
     storeExecutor.execute(() -> {
       CommitResult result;
       RuntimeException failure = null;
+      long started = System.nanoTime();
       try {
         result = store.commit(collection, docId, rows);
       } catch (RuntimeException e) {
         result = null;
         failure = e;
       }
+      long took = System.nanoTime() - started;
+      if (result == CommitResult.COMMITTED) {
+        metrics.committed(rows.size(), took);
+      } else {
+        metrics.commitAttempt(rows.size(), took);
+      }
       CommitResult r = result;
       RuntimeException f = failure;
       actor.execute(() -> finishBatch(batch, r, f));
     });
+  }
+
+  // Every answer to a submission goes through these, so the pending gauge comes back down.
+
+  private void acked(Submission s, long v) {
+    metrics.answered();
+    s.reply().acked(v);
+  }
+
+  private void rejected(Submission s, String code, String message) {
+    metrics.answered();
+    s.reply().rejected(code, message);
+  }
+
+  private void unavailable(Submission s) {
+    metrics.answered();
+    s.reply().unavailable();
   }
 
   /** True when another copy of this submission (same src and seq) is in the batch being built. */
@@ -461,15 +490,17 @@ public final class DocumentSequencer {
         recent.clear();
         lastBySrc.clear();
         for (Prepared p : batch) {
-          p.pending().submission().reply().unavailable();
+          unavailable(p.pending().submission());
         }
       } else if (result == CommitResult.CONFLICT) {
+        metrics.conflict();
         // Someone else committed first: take their ops, then retry ours, at the front, in order.
         catchUpFromStore();
         for (int i = batch.size() - 1; i >= 0; i--) {
           Pending p = batch.get(i).pending();
           if (p.attempt() + 1 > settings.maxSubmitRetries()) {
-            p.submission().reply().rejected(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED.code(),
+            metrics.retriesExhausted();
+            rejected(p.submission(), ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED.code(),
                 "the op conflicted " + p.attempt() + " times; retry");
           } else {
             pending.addFirst(new Pending(p.submission(), p.attempt() + 1));
@@ -494,7 +525,7 @@ public final class DocumentSequencer {
       } catch (RuntimeException e) {
         log.warn("reload failed: {}", e.toString());
         for (Pending p : pending) {
-          p.submission().reply().unavailable();
+          unavailable(p.submission());
         }
         pending.clear();
         return;
@@ -510,7 +541,7 @@ public final class DocumentSequencer {
       for (String m : catchUp) {
         s.from().send(m);
       }
-      s.reply().acked(c.version());
+      acked(s, c.version());
     }
     for (Subscriber sub : subscribers) {
       if (!sub.src().equals(c.src())) {
@@ -550,6 +581,8 @@ public final class DocumentSequencer {
     }
     try {
       if (c.version() == version) {
+        // Our own ops are applied before they are published, so only another server's get here.
+        metrics.busLag(clock.millis() - c.timestamp());
         applyCommitted(c);
         for (Subscriber sub : subscribers) {
           if (!sub.src().equals(c.src())) {
@@ -557,6 +590,7 @@ public final class DocumentSequencer {
           }
         }
       } else {
+        metrics.busGapFilled();
         catchUpFromStore();
       }
     } catch (RuntimeException e) {

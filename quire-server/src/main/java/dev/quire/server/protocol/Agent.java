@@ -175,6 +175,7 @@ public final class Agent implements Subscriber {
     }
     ObjectNode msg = (ObjectNode) node;
     if (!rate.tryAcquire()) {
+      countIfOp(msg, ErrorCode.RATE_LIMITED.code());
       send(error(msg, ErrorCode.RATE_LIMITED.code(), "too many messages; slow down"));
       return done();
     }
@@ -218,8 +219,16 @@ public final class Agent implements Subscriber {
           throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "invalid or unknown message action \"" + a + "\"");
       }
     } catch (ProtocolException e) {
+      countIfOp(msg, e.code());
       send(error(msg, e.code(), e.getMessage()));
       return done();
+    }
+  }
+
+  /** Counts a refusal that is an op's (other requests' errors are not refused ops). */
+  private void countIfOp(ObjectNode msg, String code) {
+    if ("op".equals(msg.path("a").asText(""))) {
+      ctx.metrics().refused(code);
     }
   }
 
@@ -583,6 +592,7 @@ public final class Agent implements Subscriber {
 
       @Override
       public void rejected(String code, String message) {
+        ctx.metrics().refused(code);
         send(error(msg, code, message));
         out.complete(null);
       }

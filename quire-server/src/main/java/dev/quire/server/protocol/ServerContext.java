@@ -4,6 +4,7 @@ import dev.quire.ot.OtLimits;
 import dev.quire.server.collab.DocumentRegistry;
 import dev.quire.server.collab.History;
 import dev.quire.server.collab.PresenceHub;
+import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.store.DocumentStore;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executor;
  * @param rateBurst messages a connection may send at once
  * @param maxInbox messages waiting to be handled per connection before it is closed
  * @param clock time
+ * @param metrics where refused ops are counted
  */
 public record ServerContext(
     DocumentRegistry registry,
@@ -32,4 +34,5 @@ public record ServerContext(
     double rateLimit,
     int rateBurst,
     int maxInbox,
-    Clock clock) {}
+    Clock clock,
+    ServerMetrics metrics) {}

@@ -3,6 +3,7 @@ package dev.quire.server.wire;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -22,15 +23,17 @@ final class JettyConnection implements WireConnection {
   private final String id;
   private final Session session;
   private final long maxQueuedChars;
+  private final AtomicLong allQueuedChars; // shared by every connection: the queue-depth gauge
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private long queuedChars;
   private boolean sending;
   private volatile boolean closed;
 
-  JettyConnection(String id, Session session, long maxQueuedChars) {
+  JettyConnection(String id, Session session, long maxQueuedChars, AtomicLong allQueuedChars) {
     this.id = id;
     this.session = session;
     this.maxQueuedChars = maxQueuedChars;
+    this.allQueuedChars = allQueuedChars;
   }
 
   @Override
@@ -60,6 +63,7 @@ final class JettyConnection implements WireConnection {
         } else {
           queue.add(text);
           queuedChars += text.length();
+          allQueuedChars.addAndGet(text.length());
           return;
         }
       } else {
@@ -86,6 +90,7 @@ final class JettyConnection implements WireConnection {
             return;
           }
           queuedChars -= next.length();
+          allQueuedChars.addAndGet(-next.length());
         }
         write(next);
       }
@@ -104,8 +109,7 @@ final class JettyConnection implements WireConnection {
         return;
       }
       closed = true;
-      queue.clear();
-      queuedChars = 0;
+      dropQueue();
     }
     if (session.isOpen()) {
       session.close(code, reason, Callback.NOOP);
@@ -122,11 +126,17 @@ final class JettyConnection implements WireConnection {
         return;
       }
       closed = true;
-      queue.clear();
-      queuedChars = 0;
+      dropQueue();
     }
     log.warn("conn={} disconnected: more than {} chars queued, the client is not reading", id, maxQueuedChars);
     session.disconnect();
+  }
+
+  /** Empties the queue (the connection is closing); under the lock. */
+  private void dropQueue() {
+    queue.clear();
+    allQueuedChars.addAndGet(-queuedChars);
+    queuedChars = 0;
   }
 
   @Override
@@ -137,8 +147,7 @@ final class JettyConnection implements WireConnection {
   void markClosed() {
     synchronized (this) {
       closed = true;
-      queue.clear();
-      queuedChars = 0;
+      dropQueue();
     }
   }
 }

@@ -14,6 +14,16 @@ public final class JettyWire {
   private static final String CONNECTION = "quire.connection";
 
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong queuedChars;
+
+  public JettyWire() {
+    this(new AtomicLong());
+  }
+
+  /** @param queuedChars kept equal to the chars queued over all connections (a metric) */
+  public JettyWire(AtomicLong queuedChars) {
+    this.queuedChars = queuedChars;
+  }
 
   /**
    * @param path the endpoint, e.g. {@code /ws}
@@ -36,7 +46,7 @@ public final class JettyWire {
     config.routes.ws(path, ws -> {
       ws.onConnect(ctx -> {
         JettyConnection c = new JettyConnection(
-            Long.toString(ids.incrementAndGet(), 36), ctx.session, maxQueuedChars);
+            Long.toString(ids.incrementAndGet(), 36), ctx.session, maxQueuedChars, queuedChars);
         ctx.attribute(CONNECTION, c);
         listener.onOpen(c);
       });

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quire.ot.Delta;
 import dev.quire.ot.OtLimits;
 import dev.quire.server.bus.InProcessBus;
+import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoreException;
@@ -87,7 +88,8 @@ class ResentOpTest {
   void aCopyResentWhileTheFirstIsQueuedIsAcknowledgedWithTheFirstsVersion() throws Exception {
     try (SqliteStore store = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
       DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
-          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker());
+          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker(),
+          ServerMetrics.disabled());
       Client b = new Client("B");
       doc.actor.execute(() -> {
         doc.ensureLoaded();
@@ -129,7 +131,8 @@ class ResentOpTest {
       java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean();
       DocumentStore store = new FailingStore(real, failNext);
       DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
-          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker());
+          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker(),
+          ServerMetrics.disabled());
       Client a = new Client("A");
       doc.actor.execute(() -> {
         doc.ensureLoaded();
