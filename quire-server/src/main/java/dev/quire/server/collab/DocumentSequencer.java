@@ -60,6 +60,10 @@ public final class DocumentSequencer {
 
   // ---- state, confined to the actor ----
   private boolean loaded;
+  // The version our subscribers had reached when the state was dropped for a reload, or -1: the
+  // reload sends them the ops from there on (committed by a commit whose outcome we did not learn,
+  // or by another server meanwhile), which they would otherwise never receive.
+  private long reloadFrom = -1;
   boolean evicted;
   private long version;
   private String type; // RichText.URI, or null when the document does not exist
@@ -130,6 +134,12 @@ public final class DocumentSequencer {
     long fromSnapshot = version;
     for (StoredOp op : store.ops(collection, docId, version, Long.MAX_VALUE)) {
       applyCommitted(fromStored(op));
+    }
+    if (reloadFrom >= 0) {
+      for (StoredOp op : store.ops(collection, docId, reloadFrom, version)) {
+        fanOut(fromStored(op));
+      }
+      reloadFrom = -1;
     }
     loaded = true;
     // The cost of a cold open, which docs/BENCHMARKS.md measures from this line.
@@ -487,6 +497,7 @@ public final class DocumentSequencer {
         log.warn("commit of {} op(s) at version {} failed: {}", batch.size(), version, failure.toString());
         // The commit may or may not have reached the disk: reload before the next batch.
         loaded = false;
+        reloadFrom = version;
         recent.clear();
         lastBySrc.clear();
         for (Prepared p : batch) {
@@ -494,8 +505,8 @@ public final class DocumentSequencer {
         }
       } else if (result == CommitResult.CONFLICT) {
         metrics.conflict();
-        // Someone else committed first: take their ops, then retry ours, at the front, in order.
-        catchUpFromStore();
+        // Someone else committed first: retry ours, at the front, in order, after their ops.
+        // Queued before the catch-up, so that a store failure there cannot lose them.
         for (int i = batch.size() - 1; i >= 0; i--) {
           Pending p = batch.get(i).pending();
           if (p.attempt() + 1 > settings.maxSubmitRetries()) {
@@ -506,6 +517,7 @@ public final class DocumentSequencer {
             pending.addFirst(new Pending(p.submission(), p.attempt() + 1));
           }
         }
+        catchUpOrReload();
       } else {
         for (Prepared p : batch) {
           publishCommitted(p.op(), p.pending().submission(), p.catchUp());
@@ -514,7 +526,7 @@ public final class DocumentSequencer {
       }
       if (busBehind && loaded) {
         busBehind = false;
-        catchUpFromStore();
+        catchUpOrReload();
       }
     } finally {
       MDC.remove("doc");
@@ -549,6 +561,31 @@ public final class DocumentSequencer {
       }
     }
     bus.publish(Channels.ops(collection, docId), BusEnvelope.of(c));
+  }
+
+  /**
+   * Catches up from the store; if the store fails, marks the state for a reload instead of
+   * letting the exception escape, which would leave the queued submissions waiting forever.
+   */
+  private void catchUpOrReload() {
+    try {
+      catchUpFromStore();
+    } catch (RuntimeException e) {
+      log.warn("catch-up of {} from the store failed; reloading: {}", docId, e.toString());
+      loaded = false;
+      reloadFrom = version;
+      recent.clear();
+      lastBySrc.clear();
+    }
+  }
+
+  /** Sends a committed op to our subscribers, except the connection that submitted it. */
+  private void fanOut(CommittedOp c) {
+    for (Subscriber sub : subscribers) {
+      if (!sub.src().equals(c.src())) {
+        sub.send(c.wire());
+      }
+    }
   }
 
   /** Reads ops committed elsewhere since our version, applies them and fans them out. */
@@ -596,6 +633,7 @@ public final class DocumentSequencer {
     } catch (RuntimeException e) {
       log.warn("could not apply an op from the bus; reloading {}: {}", docId, e.toString());
       loaded = false;
+      reloadFrom = version;
       recent.clear();
       lastBySrc.clear();
     }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * again on the same port. Fault tests use this, never the machine's Redis. It keeps nothing on
  * disk; its folder is a fresh temporary one, removed on close.
  */
-final class ThrowawayRedis implements AutoCloseable {
+public final class ThrowawayRedis implements AutoCloseable {
   private static final Duration START_DEADLINE = Duration.ofSeconds(20);
 
   private final Path dir;
@@ -37,7 +37,7 @@ final class ThrowawayRedis implements AutoCloseable {
   }
 
   /** Starts one; skips the test if redis-server is not installed (fails under CI=true). */
-  static ThrowawayRedis start() throws Exception {
+  public static ThrowawayRedis start() throws Exception {
     if (!onPath("redis-server")) {
       Redis.unavailable("redis-server is not on the PATH (Debian package redis-server)");
     }
@@ -46,12 +46,12 @@ final class ThrowawayRedis implements AutoCloseable {
     return r;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Starts the server (again) on its port and returns once it accepts connections. */
-  void restart() throws Exception {
+  public void restart() throws Exception {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("already running");
     }
@@ -87,7 +87,7 @@ final class ThrowawayRedis implements AutoCloseable {
   }
 
   /** kill -9: the server dies at once, without closing anything politely. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly(); // SIGKILL on Linux
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       throw new IllegalStateException("redis-server on port " + port + " survived SIGKILL");

@@ -1,0 +1,151 @@
+package dev.quire.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A PostgreSQL cluster of a test's own (initdb, trust auth, a free loopback port), which the test
+ * may stop with {@code pg_ctl stop -m immediate} (a crash, as far as clients see) and start again.
+ * Fault tests use this, never the machine's PostgreSQL. initdb refuses to run as root, so the
+ * cluster lives in a temporary folder owned by {@code postgres} and every command runs through
+ * {@code runuser -u postgres --} when we are root. Its folder is deleted on close.
+ */
+public final class ThrowawayPostgres implements AutoCloseable {
+  private static final long COMMAND_SECONDS = 60;
+
+  private final Path dir;
+  private final Path bin;
+  private final int port;
+  private final boolean root;
+
+  private ThrowawayPostgres(Path dir, Path bin, int port, boolean root) {
+    this.dir = dir;
+    this.bin = bin;
+    this.port = port;
+    this.root = root;
+  }
+
+  /** Creates and starts one; skips the test if PostgreSQL's binaries are missing (fails under CI=true). */
+  public static ThrowawayPostgres start() throws Exception {
+    Path bin = findBin();
+    if (bin == null) {
+      String why = "initdb/pg_ctl not found (/usr/lib/postgresql/*/bin; Debian package postgresql)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(why + "; with CI=true the PostgreSQL fault tests must run");
+      }
+      Assumptions.abort(why);
+    }
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Path dir = Files.createTempDirectory("quire-pg-");
+    ThrowawayPostgres pg = new ThrowawayPostgres(dir, bin, freePort(), root);
+    try {
+      if (root) {
+        pg.run("chown", "postgres:postgres", dir.toString());
+      }
+      pg.run(bin.resolve("initdb").toString(), "-D", pg.data().toString(), "-A", "trust", "-U", "postgres",
+          "-E", "UTF8", "--no-sync");
+      pg.startAgain();
+    } catch (Exception | AssertionError e) {
+      pg.close();
+      throw e;
+    }
+    return pg;
+  }
+
+  /** The URL {@code --database-url} takes: the cluster's own {@code postgres} database. */
+  public String url() {
+    return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+  }
+
+  /** Starts the (stopped) cluster and returns once it accepts connections. */
+  public void startAgain() throws Exception {
+    run(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l", dir.resolve("log").toString(), "-w",
+        "-t", "30", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+  }
+
+  /** {@code pg_ctl stop -m immediate}: every backend dies at once; recovery runs on the next start. */
+  public void stopImmediately() throws Exception {
+    run(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "-w", "-t", "30", "stop");
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (Files.exists(data().resolve("postmaster.pid"))) {
+      try {
+        stopImmediately();
+      } catch (Exception | AssertionError e) {
+        System.err.println("ThrowawayPostgres: could not stop the cluster in " + dir + ": " + e.getMessage());
+      }
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  private Path data() {
+    return dir.resolve("data");
+  }
+
+  private void run(String... command) throws Exception {
+    List<String> full = new ArrayList<>();
+    if (root && !command[0].equals("chown")) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(List.of(command));
+    Process p = new ProcessBuilder(full).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("commands.out").toFile()).start();
+    if (!p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", full) + " did not finish within " + COMMAND_SECONDS + " s");
+    }
+    if (p.exitValue() != 0) {
+      throw new AssertionError(String.join(" ", full) + " exited " + p.exitValue() + ":\n"
+          + Files.readString(dir.resolve("commands.out"), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Path findBin() throws IOException {
+    Path base = Path.of("/usr/lib/postgresql");
+    if (!Files.isDirectory(base)) {
+      return null;
+    }
+    try (Stream<Path> versions = Files.list(base)) {
+      return versions.map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+          .max(Comparator.comparing(b -> versionOf(b.getParent())))
+          .orElse(null);
+    }
+  }
+
+  private static int versionOf(Path dir) {
+    try {
+      return Integer.parseInt(dir.getFileName().toString());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
