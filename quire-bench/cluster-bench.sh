@@ -139,7 +139,7 @@ for round in $(seq "$rounds"); do
       node --max-old-space-size=4096 "$bench/cluster-load.js" --urls "$urls" --docs "$d" --authors "$a" \
         --warmup "$warmup" --duration "$duration" --seed "$((seed + round))" --sample "$s" \
         --server-pids "$spids" --label "$server" --scenario "$scenario" >"$out" ||
-        { cat "$out" >&2; log "the $server run failed (above); its result is left out"; }
+        { cat "$out" >&2; log "the $server run reported failures (above); see the failed-ops column"; }
       grep '^cluster-load: .*durable' "$out" | tail -1 >&2 || true
       echo "loadavg round=$round scenario=$scenario server=$server $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/loadavg.txt"
       loads+=" $out"

@@ -18,8 +18,8 @@ const mean = (xs) => (xs.some((x) => x === null) ? NaN : xs.reduce((a, b) => a +
 const ratio = (a, b) => (Number.isNaN(a / b) ? 'n/a' : `${(a / b).toFixed(2)}x`);
 const perOp = (cpu, r) => (cpu === null ? NaN : (cpu * 1000) / r.ops_in_window);
 
-console.log('| scenario | cluster | run | durable ops/s | ack p50 ms | ack p99 ms | remote p50 ms | remote p99 ms | remote samples | servers CPU ms/op | load-generator CPU s/s | converged |');
-console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('| scenario | cluster | run | durable ops/s | ack p50 ms | ack p99 ms | remote p50 ms | remote p99 ms | remote samples | servers CPU ms/op | load-generator CPU s/s | failed ops | converged |');
+console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const scenario of [...new Set(runs.map((r) => r.scenario))]) {
   const means = {};
   for (const label of ['reference', 'quire']) {
@@ -29,7 +29,7 @@ for (const scenario of [...new Set(runs.map((r) => r.scenario))]) {
     mine.forEach((r, i) => {
       console.log(`| ${shape} | ${label} | ${i + 1} | ${n(r.ops_per_s, 0)} | ${n(r.ack_p50_ms, 2)} | ` +
         `${n(r.ack_p99_ms, 2)} | ${n(r.remote_p50_ms, 2)} | ${n(r.remote_p99_ms, 2)} | ${r.remote_samples} | ` +
-        `${n(perOp(r.server_cpu_s, r), 2)} | ${n(r.load_cpu_s / r.duration_s, 2)} | ${r.converged} |`);
+        `${n(perOp(r.server_cpu_s, r), 2)} | ${n(r.load_cpu_s / r.duration_s, 2)} | ${r.errors} | ${r.converged} |`);
     });
     const m = {
       ops: mean(mine.map((r) => r.ops_per_s)),
@@ -40,12 +40,12 @@ for (const scenario of [...new Set(runs.map((r) => r.scenario))]) {
     };
     means[label] = m;
     console.log(`| ${shape} | **${label}** | mean | **${n(m.ops, 0)}** | **${n(m.ack50, 2)}** | **${n(m.ack99, 2)}** | ` +
-      `**${n(m.rem50, 2)}** | **${n(m.rem99, 2)}** | | | | |`);
+      `**${n(m.rem50, 2)}** | **${n(m.rem99, 2)}** | | | | | |`);
   }
   if (means.quire && means.reference) {
     const q = means.quire;
     const r = means.reference;
     console.log(`| ${scenario} | quire / reference | | **${ratio(q.ops, r.ops)}** | ${ratio(q.ack50, r.ack50)} | ` +
-      `**${ratio(q.ack99, r.ack99)}** | ${ratio(q.rem50, r.rem50)} | **${ratio(q.rem99, r.rem99)}** | | | | |`);
+      `**${ratio(q.ack99, r.ack99)}** | ${ratio(q.rem50, r.rem50)} | **${ratio(q.rem99, r.rem99)}** | | | | | |`);
   }
 }
