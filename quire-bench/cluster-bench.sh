@@ -136,9 +136,16 @@ for round in $(seq "$rounds"); do
       fi
       log "round $round, scenario $scenario: $server... (load average $(cut -d' ' -f1 /proc/loadavg))"
       out="$work/load-$round-$scenario-$server.txt"
+      # In the background and waited for, so that a signal stops the run at once (the trap).
       node --max-old-space-size=4096 "$bench/cluster-load.js" --urls "$urls" --docs "$d" --authors "$a" \
         --warmup "$warmup" --duration "$duration" --seed "$((seed + round))" --sample "$s" \
-        --server-pids "$spids" --label "$server" --scenario "$scenario" >"$out" ||
+        --server-pids "$spids" --label "$server" --scenario "$scenario" >"$out" &
+      load_pid=$!
+      pids+=("$load_pid")
+      load_rc=0
+      wait "$load_pid" || load_rc=$?
+      unset 'pids[-1]'
+      [ "$load_rc" -eq 0 ] ||
         { cat "$out" >&2; log "the $server run reported failures (above); see the failed-ops column"; }
       grep '^cluster-load: .*durable' "$out" | tail -1 >&2 || true
       echo "loadavg round=$round scenario=$scenario server=$server $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/loadavg.txt"
