@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The cluster-mode benchmark of docs/BENCHMARKS.md ("Cluster mode (issue 4)"), in one command:
+#   1. builds Quire (quire.jar) and installs the pinned npm packages of quire-bench/server (npm ci);
+#   2. creates two throwaway databases on the machine's PostgreSQL (127.0.0.1:5432, user postgres):
+#      one for the reference cluster (the tables of sharedb-postgres' structure.sql), one for Quire
+#      (its own migrations); Redis is the machine's, redis://127.0.0.1:6379;
+#   3. starts the reference cluster, 2 processes of cluster-reference-server.js (npm sharedb 7 +
+#      rich-text + sharedb-postgres + sharedb-redis-pubsub), and the Quire cluster, 2 `quire serve`
+#      processes with --database-url and --redis-url, all on free loopback ports;
+#   4. runs cluster-load.js against each cluster in turn, ROUNDS times, alternating, so that the
+#      noise of a shared machine falls on both: scenario (a) DOCS_A documents × AUTHORS_A authors,
+#      (b) one document × AUTHORS_B authors; the authors of each side are spread alternately over
+#      its 2 processes; and a diagnostic, (b1): (b) with every author on the side's first process
+#      (the other one idle), to tell the cost of two processes committing to one document;
+#   5. prints the machine, the date, the load averages and the table. Stops every process it
+#      started and drops both databases, on any exit.
+# Usage: quire-bench/cluster-bench.sh   (env: ROUNDS=2 WARMUP=5 DURATION=15 DOCS_A=100 AUTHORS_A=5
+#        AUTHORS_B=100 SAMPLE_A=1 SAMPLE_B=1 SEED=<random> SCENARIOS="a b b1"; SKIP_BUILD=1 to use the
+#        jar as it is; PGHOST/PGPORT/PGUSER and REDIS_URL to use other services)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$root/quire-bench/server"
+rounds="${ROUNDS:-2}"
+warmup="${WARMUP:-5}"
+duration="${DURATION:-15}"
+docs_a="${DOCS_A:-100}"
+authors_a="${AUTHORS_A:-5}"
+authors_b="${AUTHORS_B:-100}"
+sample_a="${SAMPLE_A:-1}"
+sample_b="${SAMPLE_B:-1}"
+scenarios="${SCENARIOS:-a b b1}"
+seed="${SEED:-$RANDOM$RANDOM}"
+pg_host="${PGHOST:-127.0.0.1}" pg_port="${PGPORT:-5432}" pg_user="${PGUSER:-postgres}"
+redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/quire-cluster-bench.XXXXXX")"
+suffix="$(basename "$work" | tr -dc 'A-Za-z0-9' | tr 'A-Z' 'a-z')_$$"
+ref_db="cbench_ref_$suffix" quire_db="cbench_quire_$suffix"
+pids=()
+dbs=()
+
+psql_admin() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+cleanup() {
+  for p in "${pids[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "${pids[@]}"; do
+    wait "$p" 2>/dev/null || true
+  done
+  for db in "${dbs[@]}"; do
+    psql_admin -c "drop database if exists $db with (force)" >/dev/null 2>&1 ||
+      echo "cluster-bench: could not drop database $db" >&2
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "cluster-bench: $*" >&2; }
+
+# Waits (up to 60 s) for a line matching $2 in file $1 while process $3 lives; prints the line.
+await_line() {
+  local deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    if grep -m1 -E "$2" "$1" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$3" 2>/dev/null || { log "process $3 died; its output:"; cat "$1" >&2; return 1; }
+    sleep 0.1
+  done
+  log "no line /$2/ in $1 within 60 s"
+  return 1
+}
+
+# ---- build ----
+if [ -z "${SKIP_BUILD:-}" ]; then
+  log "building Quire (mvn package, tests skipped)..."
+  (cd "$root" && mvn -q -B -pl quire-server -am package -DskipTests >"$work/build.log" 2>&1) ||
+    { cat "$work/build.log" >&2; exit 1; }
+fi
+log "installing the npm packages (npm ci)..."
+(cd "$bench" && npm ci --no-audit --no-fund --silent)
+
+# ---- throwaway databases ----
+for db in "$ref_db" "$quire_db"; do
+  psql_admin -c "create database $db encoding 'UTF8' template template0" >/dev/null
+  dbs+=("$db")
+done
+psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$ref_db" -v ON_ERROR_STOP=1 -q \
+  -f "$bench/node_modules/sharedb-postgres/structure.sql" >/dev/null
+log "databases $ref_db (reference, sharedb-postgres structure.sql) and $quire_db (Quire)"
+
+# ---- servers: 2 of each ----
+ref_urls=() ref_pids=() quire_urls=() quire_pids=()
+for i in 1 2; do
+  node "$bench/cluster-reference-server.js" 0 "postgresql://$pg_user@$pg_host:$pg_port/$ref_db" "$redis_url" \
+    >"$work/reference-$i.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  port="$(await_line "$work/reference-$i.log" '^ready port=' "$pid" | cut -d= -f2)"
+  ref_urls+=("ws://127.0.0.1:$port/ws")
+  ref_pids+=("$pid")
+done
+for i in 1 2; do
+  mkdir -p "$work/quire-$i"
+  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$work/quire-$i" \
+    --database-url "postgresql://$pg_user@$pg_host:$pg_port/$quire_db" --redis-url "$redis_url" \
+    >"$work/quire-$i.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  port="$(await_line "$work/quire-$i.log" 'Quire listening on' "$pid" | sed -E 's/.*http:\/\/[^:]+:([0-9]+).*/\1/')"
+  quire_urls+=("ws://127.0.0.1:$port/ws")
+  quire_pids+=("$pid")
+done
+log "reference: ${ref_urls[*]} (pids ${ref_pids[*]}); Quire: ${quire_urls[*]} (pids ${quire_pids[*]})"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+started="$(date -u '+%Y-%m-%d %H:%M')"
+
+# ---- load, alternating ----
+loads=""
+for round in $(seq "$rounds"); do
+  for scenario in $scenarios; do
+    case "$scenario" in
+      a) d=$docs_a a=$authors_a s=$sample_a ;;
+      b | b1) d=1 a=$authors_b s=$sample_b ;;
+      *) log "unknown scenario $scenario"; exit 2 ;;
+    esac
+    for server in reference quire; do
+      if [ "$server" = reference ]; then
+        urls="$(IFS=,; echo "${ref_urls[*]}")" spids="$(IFS=,; echo "${ref_pids[*]}")"
+      else
+        urls="$(IFS=,; echo "${quire_urls[*]}")" spids="$(IFS=,; echo "${quire_pids[*]}")"
+      fi
+      if [ "$scenario" = b1 ]; then # the diagnostic: every author on the first process
+        urls="${urls%%,*}" spids="${spids%%,*}"
+      fi
+      log "round $round, scenario $scenario: $server... (load average $(cut -d' ' -f1 /proc/loadavg))"
+      out="$work/load-$round-$scenario-$server.txt"
+      # In the background and waited for, so that a signal stops the run at once (the trap).
+      node --max-old-space-size=4096 "$bench/cluster-load.js" --urls "$urls" --docs "$d" --authors "$a" \
+        --warmup "$warmup" --duration "$duration" --seed "$((seed + round))" --sample "$s" \
+        --server-pids "$spids" --label "$server" --scenario "$scenario" >"$out" &
+      load_pid=$!
+      pids+=("$load_pid")
+      load_rc=0
+      wait "$load_pid" || load_rc=$?
+      unset 'pids[-1]'
+      [ "$load_rc" -eq 0 ] ||
+        { cat "$out" >&2; log "the $server run reported failures (above); see the failed-ops column"; }
+      grep '^cluster-load: .*durable' "$out" | tail -1 >&2 || true
+      echo "loadavg round=$round scenario=$scenario server=$server $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/loadavg.txt"
+      loads+=" $out"
+    done
+  done
+done
+for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || log "server process $p died during the run"; done
+# Durability cross-check: the op rows in each database against the versions the clients reached.
+durable=""
+for side in reference quire; do
+  if [ "$side" = reference ]; then db=$ref_db; else db=$quire_db; fi
+  rows="$(psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$db" -qtAc 'select count(*) from ops')"
+  # shellcheck disable=SC2086
+  seen="$(cat $loads 2>/dev/null | grep '^result ' | grep "\"label\":\"$side\"" |
+    sed -E 's/.*"total_versions":([0-9]+).*/\1/' | paste -sd+ | bc)"
+  durable+="$side: $rows op rows in PostgreSQL, ${seen:-0} versions reached by the clients; "
+done
+
+# ---- report ----
+echo
+echo "quire-bench/cluster-bench.sh: ROUNDS=$rounds WARMUP=$warmup DURATION=$duration DOCS_A=$docs_a AUTHORS_A=$authors_a AUTHORS_B=$authors_b SAMPLE_A=$sample_a SAMPLE_B=$sample_b SEED=$seed"
+echo "date: $started – $(date -u '+%H:%M UTC')"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
+echo "java: $(java -version 2>&1 | head -1); node: $(node --version); $(psql --version); redis $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
+echo "npm: $(cd "$bench" && node -p "['sharedb','rich-text','sharedb-postgres','sharedb-redis-pubsub'].map(p => p + '@' + require('./node_modules/' + p + '/package.json').version).join(' ')")"
+echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+sed 's/^/  /' "$work/loadavg.txt"
+echo "durability: $durable"
+echo
+# shellcheck disable=SC2086
+node "$bench/cluster-report.js" $loads
