@@ -510,9 +510,13 @@ public final class DocumentSequencer {
         for (int i = batch.size() - 1; i >= 0; i--) {
           Pending p = batch.get(i).pending();
           if (p.attempt() + 1 > settings.maxSubmitRetries()) {
+            // Lost too many commit races to other servers. Refusing would make the client roll
+            // the edit back (the reference's error code does exactly that); closing the
+            // connection (1013) makes it reconnect and resend the same op, which is deduplicated.
             metrics.retriesExhausted();
-            rejected(p.submission(), ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED.code(),
-                "the op conflicted " + p.attempt() + " times; retry");
+            log.warn("op {}#{} lost {} commit races; asking its client to resend", p.submission().src(),
+                p.submission().seq(), p.attempt() + 1);
+            unavailable(p.submission());
           } else {
             pending.addFirst(new Pending(p.submission(), p.attempt() + 1));
           }
