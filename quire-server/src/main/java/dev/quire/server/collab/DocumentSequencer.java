@@ -461,14 +461,18 @@ public final class DocumentSequencer {
         }
       } else if (result == CommitResult.CONFLICT) {
         // Someone else committed first: take their ops, then retry ours, at the front, in order.
-        catchUpFromStore();
+        // A conflict that brought new ops is progress (another server busy on this document,
+        // which can win every race for a while): only conflicts without any count as failed
+        // attempts, else a hot document shared by servers refuses ops that would commit.
+        boolean progress = catchUpFromStore() > 0;
         for (int i = batch.size() - 1; i >= 0; i--) {
           Pending p = batch.get(i).pending();
-          if (p.attempt() + 1 > settings.maxSubmitRetries()) {
+          int attempt = progress ? p.attempt() : p.attempt() + 1;
+          if (attempt > settings.maxSubmitRetries()) {
             p.submission().reply().rejected(ErrorCode.MAX_SUBMIT_RETRIES_EXCEEDED.code(),
                 "the op conflicted " + p.attempt() + " times; retry");
           } else {
-            pending.addFirst(new Pending(p.submission(), p.attempt() + 1));
+            pending.addFirst(new Pending(p.submission(), attempt));
           }
         }
       } else {
@@ -516,10 +520,12 @@ public final class DocumentSequencer {
     bus.publish(Channels.ops(collection, docId), BusEnvelope.of(c));
   }
 
-  /** Reads ops committed elsewhere since our version, applies them and fans them out. */
-  private void catchUpFromStore() {
+  /** Reads ops committed elsewhere since our version, applies them and fans them out; returns how many. */
+  private int catchUpFromStore() {
+    int applied = 0;
     for (StoredOp op : store.ops(collection, docId, version, Long.MAX_VALUE)) {
       if (op.version() == version) {
+        applied++;
         CommittedOp c = fromStored(op);
         applyCommitted(c);
         for (Subscriber sub : subscribers) {
@@ -529,6 +535,7 @@ public final class DocumentSequencer {
         }
       }
     }
+    return applied;
   }
 
   /**
