@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-batch", paramLabel = "N", description = "most ops committed in one transaction (default 256)")
   String maxBatch;
 
-  @Option(names = "--max-submit-retries", paramLabel = "N", description = "retries of one op after losing a commit race, then its client is asked to resend it (default 100)")
+  @Option(names = "--max-submit-retries", paramLabel = "N", description = "commit races one op may lose without progress, then its client is asked to resend it (default 100)")
   String maxSubmitRetries;
 
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", description = "how long a stopping server waits for commits in flight (default PT10S)")

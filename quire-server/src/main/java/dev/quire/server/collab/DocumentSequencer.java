@@ -505,23 +505,28 @@ public final class DocumentSequencer {
         }
       } else if (result == CommitResult.CONFLICT) {
         metrics.conflict();
-        // Someone else committed first: retry ours, at the front, in order, after their ops.
-        // Queued before the catch-up, so that a store failure there cannot lose them.
+        // Someone else committed first: take their ops, then retry ours, at the front, in order.
+        // A conflict that brought new ops is progress (another server busy on this document can
+        // win every race for a while): only conflicts without any count as failed attempts.
+        // catchUpOrReload never throws, so the batch is always queued again.
+        long before = version;
+        catchUpOrReload();
+        boolean progress = version > before;
         for (int i = batch.size() - 1; i >= 0; i--) {
           Pending p = batch.get(i).pending();
-          if (p.attempt() + 1 > settings.maxSubmitRetries()) {
-            // Lost too many commit races to other servers. Refusing would make the client roll
-            // the edit back (the reference's error code does exactly that); closing the
-            // connection (1013) makes it reconnect and resend the same op, which is deduplicated.
+          int attempt = progress ? p.attempt() : p.attempt() + 1;
+          if (attempt > settings.maxSubmitRetries()) {
+            // Refusing would make the client roll the edit back (the reference's error code does
+            // exactly that); closing the connection (1013) makes it reconnect and resend the same
+            // op, which is then committed or deduplicated.
             metrics.retriesExhausted();
-            log.warn("op {}#{} lost {} commit races; asking its client to resend", p.submission().src(),
-                p.submission().seq(), p.attempt() + 1);
+            log.warn("op {}#{} conflicted {} times without progress; asking its client to resend",
+                p.submission().src(), p.submission().seq(), attempt);
             unavailable(p.submission());
           } else {
-            pending.addFirst(new Pending(p.submission(), p.attempt() + 1));
+            pending.addFirst(new Pending(p.submission(), attempt));
           }
         }
-        catchUpOrReload();
       } else {
         for (Prepared p : batch) {
           publishCommitted(p.op(), p.pending().submission(), p.catchUp());

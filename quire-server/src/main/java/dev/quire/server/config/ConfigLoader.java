@@ -44,7 +44,7 @@ public final class ConfigLoader {
       new Setting("doc-idle-timeout", "PT1M", "unload a document nobody has open after this long"),
       new Setting("snapshot-every", "100", "ops between snapshots of a document"),
       new Setting("max-batch", "256", "most ops committed in one transaction (group commit)"),
-      new Setting("max-submit-retries", "100", "retries of one op after losing a commit race; then its client is asked to resend it"),
+      new Setting("max-submit-retries", "100", "commit races one op may lose without progress; then its client is asked to resend it"),
       new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"),
       new Setting("database-url", "", "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db (empty: the embedded store)"),
       new Setting("redis-url", "", "cluster mode: Redis, redis://host:port (empty: the in-process bus)"));

@@ -1,7 +1,6 @@
 package dev.quire.server.collab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.server.store.StoredSnapshot;
@@ -27,9 +26,11 @@ class EvictionTest {
       await(() -> server.openDocuments() == 0, "the idle document leaves memory");
 
       try (SqliteStore store = SqliteStore.open(dir)) { // WAL: a second reader alongside the server
+        // The snapshot is written off the document's thread as it leaves memory: wait for it.
+        await(() -> store.snapshotAtOrBefore("docs", doc, Long.MAX_VALUE).isPresent(),
+            "a snapshot was written on the way out");
         Optional<StoredSnapshot> snap = store.snapshotAtOrBefore("docs", doc, Long.MAX_VALUE);
-        assertTrue(snap.isPresent(), "a snapshot was written on the way out");
-        assertEquals(before.get("v").asLong(), snap.get().version());
+        assertEquals(before.get("v").asLong(), snap.orElseThrow().version());
       }
       assertEquals(before, server.snapshot(doc), "reopened from the snapshot, the document is the same");
     }

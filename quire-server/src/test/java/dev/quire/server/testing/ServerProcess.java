@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,13 +42,21 @@ public final class ServerProcess {
 
   /** Starts {@code quire serve --port 0 --data-dir dataDir} plus {@code args}, and waits until it listens. */
   public static ServerProcess start(Path dataDir, Path log, String... args) throws IOException {
+    return start(dataDir, log, 0, args);
+  }
+
+  /**
+   * As {@link #start(Path, Path, String...)}, on a given port (0: a free one): a replacement
+   * server takes its predecessor's port, where nginx expects it.
+   */
+  public static ServerProcess start(Path dataDir, Path log, int listenPort, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         // The server's own logging (INFO), not the test one: the start-up line carries the port.
         "-Dlogback.configurationFile=logback.xml",
-        "dev.quire.cli.Main", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+        "dev.quire.cli.Main", "serve", "--host", "127.0.0.1", "--port", Integer.toString(listenPort), "--data-dir", dataDir.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -81,6 +93,10 @@ public final class ServerProcess {
     return URI.create("ws://127.0.0.1:" + port + "/ws");
   }
 
+  public int port() {
+    return port;
+  }
+
   public long pid() {
     return process.pid();
   }
@@ -100,6 +116,46 @@ public final class ServerProcess {
     }
     if (process.exitValue() != 137) {
       throw new IllegalStateException("expected exit status 137 (SIGKILL), got " + process.exitValue() + "; see " + log);
+    }
+  }
+
+  /** SIGSTOP: the process freezes (its sockets stay open, nothing answers) until {@link #resume}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
+    }
+  }
+
+  /** Waits until {@code /health/ready} answers 200 (the store is reachable), at most 60 s. */
+  public void awaitReady() throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+    while (true) {
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not answering yet
+      }
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new IllegalStateException("the server on port " + port + " did not become ready; see " + log);
+      }
+      Thread.sleep(50); // polling a condition with a deadline
     }
   }
 

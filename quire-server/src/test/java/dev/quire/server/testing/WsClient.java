@@ -33,14 +33,22 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket socket;
   private String src;
 
-  private WsClient(URI uri) {
-    this.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT)
-        .buildAsync(uri, new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+  private WsClient(URI uri, Duration connectTimeout) {
+    this.socket = HTTP.newWebSocketBuilder().connectTimeout(connectTimeout)
+        .buildAsync(uri, new Listener()).orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
   }
 
   /** Opens a socket without a handshake. */
   public static WsClient open(URI uri) {
-    return new WsClient(uri);
+    return new WsClient(uri, TIMEOUT);
+  }
+
+  /**
+   * Opens a socket without a handshake, giving up after {@code connectTimeout} (the upgrade
+   * included: a frozen server behind a proxy accepts the connection and never answers).
+   */
+  public static WsClient open(URI uri, Duration connectTimeout) {
+    return new WsClient(uri, connectTimeout);
   }
 
   /** Opens a socket and handshakes as a new client. */
