@@ -4,6 +4,7 @@ import static dev.quire.server.store.postgres.PostgresRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
@@ -107,8 +108,8 @@ public final class PostgresStore implements DocumentStore {
 
   @Override
   public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
-    checkBatch(collection, docId, ops);
-    String what = "commit " + ops.size() + " op(s) to " + name(collection, docId)
+    StoreArguments.checkBatch(collection, docId, ops);
+    String what = "commit " + ops.size() + " op(s) to " + StoreArguments.name(collection, docId)
         + " at version " + ops.get(0).version();
     return db.once(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_AT_HEAD)) {
@@ -128,9 +129,8 @@ public final class PostgresStore implements DocumentStore {
 
   @Override
   public long headVersion(String collection, String docId) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    return db.retryable("read the head version of " + name(collection, docId), c -> {
+    StoreArguments.checkDoc(collection, docId);
+    return db.retryable("read the head version of " + StoreArguments.name(collection, docId), c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.HEAD)) {
         bindDoc(ps, collection, docId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -143,12 +143,8 @@ public final class PostgresStore implements DocumentStore {
 
   @Override
   public List<StoredOp> ops(String collection, String docId, long from, long to) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    if (from < 0 || to < from) {
-      throw new IllegalArgumentException("need 0 <= from <= to, got from " + from + ", to " + to);
-    }
-    String what = "read ops " + from + ".." + to + " of " + name(collection, docId);
+    StoreArguments.checkRange(collection, docId, from, to);
+    String what = "read ops " + from + ".." + to + " of " + StoreArguments.name(collection, docId);
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.OPS_IN_RANGE)) {
         bindDoc(ps, collection, docId);
@@ -167,10 +163,9 @@ public final class PostgresStore implements DocumentStore {
 
   @Override
   public Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
+    StoreArguments.checkDoc(collection, docId);
     Objects.requireNonNull(src, "src");
-    String what = "find the op of " + src + "#" + seq + " in " + name(collection, docId);
+    String what = "find the op of " + src + "#" + seq + " in " + StoreArguments.name(collection, docId);
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.OP_BY_SOURCE)) {
         bindDoc(ps, collection, docId);
@@ -185,9 +180,8 @@ public final class PostgresStore implements DocumentStore {
 
   @Override
   public long versionAt(String collection, String docId, long timestamp) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    String what = "find the version of " + name(collection, docId) + " at time " + timestamp;
+    StoreArguments.checkDoc(collection, docId);
+    String what = "find the version of " + StoreArguments.name(collection, docId) + " at time " + timestamp;
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.LAST_OP_AT_OR_BEFORE)) {
         bindDoc(ps, collection, docId);
@@ -202,7 +196,7 @@ public final class PostgresStore implements DocumentStore {
   @Override
   public void writeSnapshot(StoredSnapshot snapshot) {
     Objects.requireNonNull(snapshot, "snapshot");
-    String what = "write the snapshot of " + name(snapshot.collection(), snapshot.docId())
+    String what = "write the snapshot of " + StoreArguments.name(snapshot.collection(), snapshot.docId())
         + " at version " + snapshot.version();
     db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_SNAPSHOT)) {
@@ -216,12 +210,11 @@ public final class PostgresStore implements DocumentStore {
   @Override
   public Optional<StoredSnapshot> snapshotAtOrBefore(
       String collection, String docId, long atMost) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
+    StoreArguments.checkDoc(collection, docId);
     if (atMost < 0) {
       throw new IllegalArgumentException("atMost must be >= 0, got " + atMost);
     }
-    String what = "read the snapshot of " + name(collection, docId) + " at or before " + atMost;
+    String what = "read the snapshot of " + StoreArguments.name(collection, docId) + " at or before " + atMost;
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.SNAPSHOT_AT_OR_BEFORE)) {
         bindDoc(ps, collection, docId);
@@ -265,29 +258,4 @@ public final class PostgresStore implements DocumentStore {
     });
   }
 
-  /** The argument rules of {@link DocumentStore#commit}: caller bugs, so they fail loudly. */
-  private static void checkBatch(String collection, String docId, List<StoredOp> ops) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    Objects.requireNonNull(ops, "ops");
-    if (ops.isEmpty()) {
-      throw new IllegalArgumentException("nothing to commit to " + name(collection, docId));
-    }
-    long first = ops.get(0).version();
-    for (int i = 0; i < ops.size(); i++) {
-      StoredOp op = ops.get(i);
-      if (!op.collection().equals(collection) || !op.docId().equals(docId)) {
-        throw new IllegalArgumentException("op " + i + " is for "
-            + name(op.collection(), op.docId()) + ", not " + name(collection, docId));
-      }
-      if (op.version() != first + i) {
-        throw new IllegalArgumentException("op versions must be consecutive: op " + i
-            + " has version " + op.version() + ", expected " + (first + i));
-      }
-    }
-  }
-
-  private static String name(String collection, String docId) {
-    return collection + "/" + docId;
-  }
 }

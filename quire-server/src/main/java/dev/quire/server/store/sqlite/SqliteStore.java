@@ -4,6 +4,7 @@ import static dev.quire.server.store.sqlite.SqliteRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
@@ -85,10 +86,10 @@ public final class SqliteStore implements DocumentStore {
 
   @Override
   public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
-    checkBatch(collection, docId, ops);
+    StoreArguments.checkBatch(collection, docId, ops);
     long first = ops.get(0).version();
     String what =
-        "commit " + ops.size() + " op(s) to " + name(collection, docId) + " at version " + first;
+        "commit " + ops.size() + " op(s) to " + StoreArguments.name(collection, docId) + " at version " + first;
     return db.write(what, c -> {
       execute(c, "BEGIN IMMEDIATE");
       try {
@@ -124,20 +125,15 @@ public final class SqliteStore implements DocumentStore {
 
   @Override
   public long headVersion(String collection, String docId) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    return db.read("read the head version of " + name(collection, docId),
+    StoreArguments.checkDoc(collection, docId);
+    return db.read("read the head version of " + StoreArguments.name(collection, docId),
         c -> head(c, collection, docId));
   }
 
   @Override
   public List<StoredOp> ops(String collection, String docId, long from, long to) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    if (from < 0 || to < from) {
-      throw new IllegalArgumentException("need 0 <= from <= to, got from " + from + ", to " + to);
-    }
-    String what = "read ops " + from + ".." + to + " of " + name(collection, docId);
+    StoreArguments.checkRange(collection, docId, from, to);
+    String what = "read ops " + from + ".." + to + " of " + StoreArguments.name(collection, docId);
     return db.read(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(SqliteRows.OPS_IN_RANGE)) {
         bindDoc(ps, collection, docId);
@@ -156,10 +152,9 @@ public final class SqliteStore implements DocumentStore {
 
   @Override
   public Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
+    StoreArguments.checkDoc(collection, docId);
     Objects.requireNonNull(src, "src");
-    String what = "find the op of " + src + "#" + seq + " in " + name(collection, docId);
+    String what = "find the op of " + src + "#" + seq + " in " + StoreArguments.name(collection, docId);
     return db.read(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(SqliteRows.OP_BY_SOURCE)) {
         bindDoc(ps, collection, docId);
@@ -174,9 +169,8 @@ public final class SqliteStore implements DocumentStore {
 
   @Override
   public long versionAt(String collection, String docId, long timestamp) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    String what = "find the version of " + name(collection, docId) + " at time " + timestamp;
+    StoreArguments.checkDoc(collection, docId);
+    String what = "find the version of " + StoreArguments.name(collection, docId) + " at time " + timestamp;
     return db.read(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(SqliteRows.LAST_OP_AT_OR_BEFORE)) {
         bindDoc(ps, collection, docId);
@@ -191,7 +185,7 @@ public final class SqliteStore implements DocumentStore {
   @Override
   public void writeSnapshot(StoredSnapshot snapshot) {
     Objects.requireNonNull(snapshot, "snapshot");
-    String what = "write the snapshot of " + name(snapshot.collection(), snapshot.docId())
+    String what = "write the snapshot of " + StoreArguments.name(snapshot.collection(), snapshot.docId())
         + " at version " + snapshot.version();
     db.write(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(SqliteRows.INSERT_SNAPSHOT)) {
@@ -204,12 +198,11 @@ public final class SqliteStore implements DocumentStore {
   @Override
   public Optional<StoredSnapshot> snapshotAtOrBefore(
       String collection, String docId, long atMost) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
+    StoreArguments.checkDoc(collection, docId);
     if (atMost < 0) {
       throw new IllegalArgumentException("atMost must be >= 0, got " + atMost);
     }
-    String what = "read the snapshot of " + name(collection, docId) + " at or before " + atMost;
+    String what = "read the snapshot of " + StoreArguments.name(collection, docId) + " at or before " + atMost;
     return db.read(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(SqliteRows.SNAPSHOT_AT_OR_BEFORE)) {
         bindDoc(ps, collection, docId);
@@ -260,28 +253,6 @@ public final class SqliteStore implements DocumentStore {
     }
   }
 
-  /** The argument rules of {@link DocumentStore#commit}: caller bugs, so they fail loudly. */
-  private static void checkBatch(String collection, String docId, List<StoredOp> ops) {
-    Objects.requireNonNull(collection, "collection");
-    Objects.requireNonNull(docId, "docId");
-    Objects.requireNonNull(ops, "ops");
-    if (ops.isEmpty()) {
-      throw new IllegalArgumentException("nothing to commit to " + name(collection, docId));
-    }
-    long first = ops.get(0).version();
-    for (int i = 0; i < ops.size(); i++) {
-      StoredOp op = ops.get(i);
-      if (!op.collection().equals(collection) || !op.docId().equals(docId)) {
-        throw new IllegalArgumentException("op " + i + " is for "
-            + name(op.collection(), op.docId()) + ", not " + name(collection, docId));
-      }
-      if (op.version() != first + i) {
-        throw new IllegalArgumentException("op versions must be consecutive: op " + i
-            + " has version " + op.version() + ", expected " + (first + i));
-      }
-    }
-  }
-
   private static boolean isFenceViolation(SQLiteException e) {
     SQLiteErrorCode code = e.getResultCode();
     return code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
@@ -307,7 +278,4 @@ public final class SqliteStore implements DocumentStore {
     }
   }
 
-  private static String name(String collection, String docId) {
-    return collection + "/" + docId;
-  }
 }
