@@ -333,6 +333,18 @@ public final class DocumentSequencer {
         }
         long base = s.version() == null ? nextVersion : s.version();
         if (base > nextVersion) {
+          // The client saw ops this server has not received yet (it reconnected here from
+          // another server, which committed them): the store knows them. Catch up before judging.
+          if (!batch.isEmpty()) {
+            pending.addFirst(p); // the batch so far is based on older state: next batch
+            break;
+          }
+          catchUpFromStore();
+          nextVersion = version;
+          nextType = type;
+          nextLength = doc == null ? 0 : doc.length();
+        }
+        if (base > nextVersion) {
           throw new Refusal(ErrorCode.OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT.code(),
               "op version " + base + " is newer than the document's version " + nextVersion);
         }

@@ -154,6 +154,42 @@ class ResentOpTest {
     }
   }
 
+  /**
+   * Two servers share a store but this one has not yet received the other's latest op (the bus is
+   * slower than the client): a client that reconnected here from the other server submits at the
+   * newer version. The server reads the op it missed from the store and commits; it does not
+   * refuse the op as "from the future" (which makes the client roll back).
+   */
+  @Test
+  void anOpBasedOnAVersionThisServerHasNotSeenYetIsCommittedAfterCatchingUp() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir); InProcessBus busA = new InProcessBus();
+        InProcessBus busB = new InProcessBus()) { // separate buses: B hears nothing from A
+      SequencerSettings settings = new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000);
+      DocumentSequencer a = new DocumentSequencer("docs", "d", store, busA, pool, storePool, settings,
+          Clock.systemUTC(), new CommitTracker(), ServerMetrics.disabled());
+      DocumentSequencer b = new DocumentSequencer("docs", "d", store, busB, pool, storePool, settings,
+          Clock.systemUTC(), new CommitTracker(), ServerMetrics.disabled());
+      Client creator = new Client("C");
+      a.actor.execute(() -> {
+        a.ensureLoaded();
+        a.submit(new Submission(creator, "C", 1, null, StoredOp.Kind.CREATE, new Delta().insert("ab"), creator));
+      });
+      assertEquals("ack 0", creator.outcome.get(10, TimeUnit.SECONDS));
+      b.actor.execute(b::ensureLoaded); // B is at version 1
+
+      Client onA = new Client("C");
+      a.actor.execute(() -> a.submit(new Submission(onA, "C", 2, 1L, StoredOp.Kind.EDIT,
+          new Delta().retain(2).insert("X"), onA)));
+      assertEquals("ack 1", onA.outcome.get(10, TimeUnit.SECONDS)); // the store is at version 2
+
+      Client moved = new Client("C"); // the same client, now connected to B, knows version 2
+      b.actor.execute(() -> b.submit(new Submission(moved, "C", 3, 2L, StoredOp.Kind.EDIT,
+          new Delta().retain(3).insert("Y"), moved)));
+      assertEquals("ack 2", moved.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals(3, store.headVersion("docs", "d"));
+    }
+  }
+
   /** The embedded store, whose next commit fails when asked to (as a lost database would). */
   private static final class FailingStore implements DocumentStore {
     private final DocumentStore real;
