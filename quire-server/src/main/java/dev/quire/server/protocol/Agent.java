@@ -340,7 +340,7 @@ public final class Agent implements Subscriber {
     String d = docId(msg.get("d"));
     Long v = version(msg);
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+    ctx.registry().run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
         if (subscribe) {
@@ -363,12 +363,6 @@ public final class Agent implements Subscriber {
         sb.append(",\"d\":");
         JsonText.string(sb, d);
         send(sb.append('}').toString());
-        out.complete(null);
-      }
-
-      @Override
-      public void unavailable(RuntimeException e) {
-        send(storeUnavailable(msg));
         out.complete(null);
       }
     });
@@ -629,7 +623,7 @@ public final class Agent implements Subscriber {
     JsonNode tsNode = msg.get("ts");
     Long ts = tsNode == null || tsNode.isNull() ? null : tsNode.longValue();
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+    ctx.registry().run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
         long head = doc.version();
@@ -656,12 +650,6 @@ public final class Agent implements Subscriber {
           }
           out.complete(null);
         });
-      }
-
-      @Override
-      public void unavailable(RuntimeException e) {
-        send(storeUnavailable(msg));
-        out.complete(null);
       }
     });
     return out;
@@ -728,7 +716,7 @@ public final class Agent implements Subscriber {
     }
     Long v = version(msg);
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+    ctx.registry().run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
         JsonNode moved = p;
@@ -743,12 +731,6 @@ public final class Agent implements Subscriber {
           }
         }
         relayPresence(msg, ch, presenceId.textValue(), moved, doc.version());
-        out.complete(null);
-      }
-
-      @Override
-      public void unavailable(RuntimeException e) {
-        send(storeUnavailable(msg));
         out.complete(null);
       }
     });
@@ -783,6 +765,26 @@ public final class Agent implements Subscriber {
   }
 
   // ---- errors ----
+
+  /**
+   * Work on one document for one request, whose handling ends when {@code out} completes; when
+   * the document cannot be opened the request gets the store-unavailable error.
+   */
+  private abstract class RequestTask implements DocumentRegistry.DocTask {
+    final ObjectNode msg;
+    final CompletableFuture<Void> out;
+
+    RequestTask(ObjectNode msg, CompletableFuture<Void> out) {
+      this.msg = msg;
+      this.out = out;
+    }
+
+    @Override
+    public void unavailable(RuntimeException e) {
+      send(storeUnavailable(msg));
+      out.complete(null);
+    }
+  }
 
   /** The error reply to a read the store could not serve; the client may simply retry it. */
   private static String storeUnavailable(ObjectNode msg) {
