@@ -1,34 +1,37 @@
 #!/usr/bin/env bash
 # The cluster-mode benchmark of docs/BENCHMARKS.md ("Cluster mode (issue 4)"), in one command:
-#   1. builds Quire (quire.jar) and installs the pinned npm packages of quire-bench/server (npm ci);
+#   1. builds Quire (quire.jar) and the load generator (benchmarks.jar), and installs the pinned
+#      npm packages of quire-bench/server (npm ci) for the reference servers;
 #   2. creates two throwaway databases on the machine's PostgreSQL (127.0.0.1:5432, user postgres):
 #      one for the reference cluster (the tables of sharedb-postgres' structure.sql), one for Quire
 #      (its own migrations); Redis is the machine's, redis://127.0.0.1:6379;
 #   3. starts the reference cluster, 2 processes of cluster-reference-server.js (npm sharedb 7 +
 #      rich-text + sharedb-postgres + sharedb-redis-pubsub), and the Quire cluster, 2 `quire serve`
 #      processes with --database-url and --redis-url, all on free loopback ports;
-#   4. runs cluster-load.js against each cluster in turn, ROUNDS times, alternating, so that the
-#      noise of a shared machine falls on both: scenario (a) DOCS_A documents × AUTHORS_A authors,
-#      (b) one document × AUTHORS_B authors; the authors of each side are spread alternately over
-#      its 2 processes; and a diagnostic, (b1): (b) with every author on the side's first process
-#      (the other one idle), to tell the cost of two processes committing to one document;
+#   4. runs the load generator (dev.quire.bench.load.LoadGen, which speaks the ShareDB protocol)
+#      against each cluster in turn, ROUNDS times, alternating, so that the noise of a shared
+#      machine falls on both: scenario (a) DOCS_A documents × AUTHORS_A authors typing as fast as
+#      their acks come, (b) one document × AUTHORS_B authors likewise, (r) the same hot document
+#      with every author typing RATE_R keystrokes a second (a fixed offered load: AUTHORS_B ×
+#      RATE_R, 2,000/s by default); the authors of each side are spread alternately over its 2
+#      processes; and a diagnostic, (b1): (b) with every author on the side's first process (the
+#      other one idle), to tell the cost of two processes committing to one document;
 #   5. prints the machine, the date, the load averages and the table. Stops every process it
 #      started and drops both databases, on any exit.
-# Usage: quire-bench/cluster-bench.sh   (env: ROUNDS=2 WARMUP=5 DURATION=15 DOCS_A=100 AUTHORS_A=5
-#        AUTHORS_B=100 SAMPLE_A=1 SAMPLE_B=1 SEED=<random> SCENARIOS="a b b1"; SKIP_BUILD=1 to use the
-#        jar as it is; PGHOST/PGPORT/PGUSER and REDIS_URL to use other services)
+# Usage: quire-bench/cluster-bench.sh   (env: ROUNDS=2 WARMUP=10 DURATION=15 DOCS_A=100 AUTHORS_A=5
+#        AUTHORS_B=100 RATE_R=20 SEED=<random> SCENARIOS="a b r"; SKIP_BUILD=1 to use the jars as
+#        they are; PGHOST/PGPORT/PGUSER and REDIS_URL to use other services)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/quire-bench/server"
 rounds="${ROUNDS:-2}"
-warmup="${WARMUP:-5}"
+warmup="${WARMUP:-10}"
 duration="${DURATION:-15}"
 docs_a="${DOCS_A:-100}"
 authors_a="${AUTHORS_A:-5}"
 authors_b="${AUTHORS_B:-100}"
-sample_a="${SAMPLE_A:-1}"
-sample_b="${SAMPLE_B:-1}"
-scenarios="${SCENARIOS:-a b b1}"
+rate_r="${RATE_R:-20}"
+scenarios="${SCENARIOS:-a b r}"
 seed="${SEED:-$RANDOM$RANDOM}"
 pg_host="${PGHOST:-127.0.0.1}" pg_port="${PGPORT:-5432}" pg_user="${PGUSER:-postgres}"
 redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
@@ -74,8 +77,8 @@ await_line() {
 
 # ---- build ----
 if [ -z "${SKIP_BUILD:-}" ]; then
-  log "building Quire (mvn package, tests skipped)..."
-  (cd "$root" && mvn -q -B -pl quire-server -am package -DskipTests >"$work/build.log" 2>&1) ||
+  log "building Quire and the load generator (mvn package, tests skipped)..."
+  (cd "$root" && mvn -q -B -pl quire-bench -am package -DskipTests >"$work/build.log" 2>&1) ||
     { cat "$work/build.log" >&2; exit 1; }
 fi
 log "installing the npm packages (npm ci)..."
@@ -121,8 +124,9 @@ loads=""
 for round in $(seq "$rounds"); do
   for scenario in $scenarios; do
     case "$scenario" in
-      a) d=$docs_a a=$authors_a s=$sample_a ;;
-      b | b1) d=1 a=$authors_b s=$sample_b ;;
+      a) d=$docs_a a=$authors_a r=0 ;;
+      b | b1) d=1 a=$authors_b r=0 ;;
+      r) d=1 a=$authors_b r=$rate_r ;;
       *) log "unknown scenario $scenario"; exit 2 ;;
     esac
     for server in reference quire; do
@@ -136,10 +140,13 @@ for round in $(seq "$rounds"); do
       fi
       log "round $round, scenario $scenario: $server... (load average $(cut -d' ' -f1 /proc/loadavg))"
       out="$work/load-$round-$scenario-$server.txt"
+      # The database's and Redis' processes: their CPU is counted as "services".
+      services="$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)"
       # In the background and waited for, so that a signal stops the run at once (the trap).
-      node --max-old-space-size=4096 "$bench/cluster-load.js" --urls "$urls" --docs "$d" --authors "$a" \
-        --warmup "$warmup" --duration "$duration" --seed "$((seed + round))" --sample "$s" \
-        --server-pids "$spids" --label "$server" --scenario "$scenario" >"$out" &
+      java -cp "$root/quire-bench/target/benchmarks.jar" dev.quire.bench.load.LoadGen --urls "$urls" \
+        --docs "$d" --authors "$a" --rate "$r" --warmup "$warmup" --duration "$duration" \
+        --seed "$((seed + round))" --server-pids "$spids" --service-pids "$services" \
+        --label "$server" --scenario "$scenario" >"$out" &
       load_pid=$!
       pids+=("$load_pid")
       load_rc=0
@@ -147,7 +154,7 @@ for round in $(seq "$rounds"); do
       unset 'pids[-1]'
       [ "$load_rc" -eq 0 ] ||
         { cat "$out" >&2; log "the $server run reported failures (above); see the failed-ops column"; }
-      grep '^cluster-load: .*durable' "$out" | tail -1 >&2 || true
+      grep '^loadgen: .*durable' "$out" | tail -1 >&2 || true
       echo "loadavg round=$round scenario=$scenario server=$server $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/loadavg.txt"
       loads+=" $out"
     done
@@ -167,7 +174,7 @@ done
 
 # ---- report ----
 echo
-echo "quire-bench/cluster-bench.sh: ROUNDS=$rounds WARMUP=$warmup DURATION=$duration DOCS_A=$docs_a AUTHORS_A=$authors_a AUTHORS_B=$authors_b SAMPLE_A=$sample_a SAMPLE_B=$sample_b SEED=$seed"
+echo "quire-bench/cluster-bench.sh: ROUNDS=$rounds WARMUP=$warmup DURATION=$duration DOCS_A=$docs_a AUTHORS_A=$authors_a AUTHORS_B=$authors_b RATE_R=$rate_r SEED=$seed"
 echo "date: $started – $(date -u '+%H:%M UTC')"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
 echo "java: $(java -version 2>&1 | head -1); node: $(node --version); $(psql --version); redis $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"

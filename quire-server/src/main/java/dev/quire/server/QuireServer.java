@@ -71,7 +71,8 @@ public final class QuireServer implements AutoCloseable {
     SequencerSettings settings = new SequencerSettings(config.limits(), config.maxBatch(),
         config.maxSubmitRetries(), config.snapshotEvery(), 1000);
     ServerMetrics metrics = new ServerMetrics(meterRegistry);
-    this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, settings, clock, metrics);
+    this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, timers, settings, clock,
+        metrics);
     metrics.gauge("quire.connections", "open WebSocket connections", agents::size);
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
     ServerContext ctx = new ServerContext(registry, new PresenceHub(bus, java.util.UUID.randomUUID().toString()), store, new History(store), storePool,

@@ -7,13 +7,18 @@ import dev.quire.ot.OtException;
 import dev.quire.ot.OtLimits;
 import dev.quire.ot.json.DeltaJson;
 import dev.quire.server.store.StoredOp;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A committed op as it crosses the bus between servers: {@code {"ts":T,"op":WIRE}}, the op's
- * broadcast message (as clients receive it) plus its commit time, which the receiving server
- * needs to keep the document's timestamps in order (snapshots by time read them).
+ * Committed ops as they cross the bus between servers: {@code {"v":LAST,"ts":T,"ops":[WIRE,...]}},
+ * the ops of one commit (a batch: consecutive versions, one commit time) as their broadcast
+ * messages (as clients receive them), the version of the last one first, so a receiver can tell
+ * with a glance whether anything in it is news, and the commit time, which the receiving server
+ * needs to keep the document's timestamps in order (snapshots by time read them). One message per
+ * commit, not per op: a hot document's batches cost Redis and every server one message each.
  */
 final class BusEnvelope {
   private static final Logger log = LoggerFactory.getLogger(BusEnvelope.class);
@@ -21,13 +26,24 @@ final class BusEnvelope {
 
   private BusEnvelope() {}
 
-  static String of(CommittedOp c) {
-    return "{\"ts\":" + c.timestamp() + ",\"op\":" + c.wire() + "}";
+  /** The envelope of a commit's ops (consecutive versions, all with the same commit time). */
+  static String of(List<CommittedOp> ops) {
+    CommittedOp last = ops.get(ops.size() - 1);
+    StringBuilder b = new StringBuilder(64 + ops.size() * 96);
+    b.append("{\"v\":").append(last.version()).append(",\"ts\":").append(last.timestamp()).append(",\"ops\":[");
+    for (int i = 0; i < ops.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(ops.get(i).wire());
+    }
+    return b.append("]}").toString();
   }
 
   /**
-   * The op's version, read without parsing: the first {@code "v":} is the op's, since a quote in
-   * a string value is always escaped. -1 when absent.
+   * The version of the envelope's last op, read without parsing: the first {@code "v":} is the
+   * envelope's, since it comes first and a quote in a string value is always escaped. -1 when
+   * absent.
    */
   static long version(String message) {
     int i = message.indexOf("\"v\":");
@@ -41,11 +57,24 @@ final class BusEnvelope {
     return v;
   }
 
-  /** The op in {@code message}, or null (logged) when it is not one of ours. */
-  static CommittedOp parse(String collection, String docId, String message) {
+  /** The ops in {@code message}, in version order; empty (logged) when it is not one of ours. */
+  static List<CommittedOp> parse(String collection, String docId, String message) {
     try {
       JsonNode env = MAPPER.readTree(message);
-      JsonNode op = env.get("op");
+      long ts = env.get("ts").asLong();
+      List<CommittedOp> ops = new ArrayList<>();
+      for (JsonNode op : env.get("ops")) {
+        ops.add(op(collection, docId, op, ts));
+      }
+      return ops;
+    } catch (OtException | RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      log.warn("ignoring a malformed bus message for {}: {}", docId, e.toString());
+      return List.of();
+    }
+  }
+
+  private static CommittedOp op(String collection, String docId, JsonNode op, long ts) throws OtException {
+    {
       long version = op.get("v").asLong();
       String src = op.get("src").asText();
       long seq = op.get("seq").asLong();
@@ -61,10 +90,7 @@ final class BusEnvelope {
         kind = StoredOp.Kind.DELETE;
         delta = null;
       }
-      return CommittedOp.of(collection, docId, version, src, seq, kind, delta, env.get("ts").asLong());
-    } catch (OtException | RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      log.warn("ignoring a malformed bus message for {}: {}", docId, e.toString());
-      return null;
+      return CommittedOp.of(collection, docId, version, src, seq, kind, delta, ts);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class DocumentRegistry {
   private final Bus bus;
   private final Executor pool;
   private final Executor storeExecutor;
+  private final ScheduledExecutorService timers;
   private final SequencerSettings settings;
   private final Clock clock;
   private final Map<String, Entry> docs = new ConcurrentHashMap<>();
@@ -40,12 +42,14 @@ public final class DocumentRegistry {
   private record Entry(DocumentSequencer sequencer, Bus.Subscription subscription) {}
 
   public DocumentRegistry(String collection, DocumentStore store, Bus bus, Executor pool,
-      Executor storeExecutor, SequencerSettings settings, Clock clock, ServerMetrics metrics) {
+      Executor storeExecutor, ScheduledExecutorService timers, SequencerSettings settings, Clock clock,
+      ServerMetrics metrics) {
     this.collection = collection;
     this.store = store;
     this.bus = bus;
     this.pool = pool;
     this.storeExecutor = storeExecutor;
+    this.timers = timers;
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
@@ -76,18 +80,22 @@ public final class DocumentRegistry {
   }
 
   private Entry open(String docId) {
-    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, settings, clock, commits, metrics);
-    // Our own ops come back too (and are all that comes on the in-process bus): the version is
-    // read without parsing, and the message is parsed only when it is news.
-    Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId), (channel, message) ->
-        s.actor.execute(() -> {
-          if (BusEnvelope.version(message) >= s.version()) {
-            CommittedOp c = BusEnvelope.parse(collection, docId, message);
-            if (c != null) {
-              s.onBusOp(c);
-            }
+    DocumentSequencer s = new DocumentSequencer(collection, docId, store, bus, pool, storeExecutor, timers, settings, clock,
+        commits, metrics);
+    // Our own ops come back too (and are all that comes on the in-process bus): they are dropped
+    // here, on the bus's thread, by version alone, without waking the document's actor.
+    Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId), (channel, message) -> {
+      if (BusEnvelope.version(message) < s.knownVersion()) {
+        return;
+      }
+      s.actor.execute(() -> {
+        if (BusEnvelope.version(message) >= s.version()) {
+          for (CommittedOp c : BusEnvelope.parse(collection, docId, message)) {
+            s.onBusOp(c);
           }
-        }));
+        }
+      });
+    });
     return new Entry(s, sub);
   }
 

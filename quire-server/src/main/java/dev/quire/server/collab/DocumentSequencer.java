@@ -18,12 +18,13 @@ import dev.quire.server.store.StoredSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -42,7 +43,16 @@ import org.slf4j.MDC;
  * first) re-reads the new ops and retries the batch, a bounded number of times.
  *
  * <p>Ops that arrive on the bus (committed by another server) are applied strictly by version:
- * older ones are duplicates and dropped, a gap is filled from the store.
+ * older ones are duplicates and dropped; ones that come early (a gap before them, or a commit or
+ * store read in flight) wait in {@code early} until their turn. A gap that the bus does not fill
+ * within {@code busWaitMillis} is read from the store. A conflict, too, first waits briefly for the
+ * winning ops on the bus, which usually arrive within a millisecond, before it reads the store:
+ * with several servers on one hot document, conflicts are frequent, and reading the store for
+ * each one cost more database work than the commits themselves.
+ *
+ * <p>The actor never blocks on the store on these paths: commits and catch-up reads run on the
+ * store executor and come back to the actor with their result, so a slow database stalls only
+ * the documents that wait for it, not the threads every document shares.
  */
 public final class DocumentSequencer {
   private static final Logger log = LoggerFactory.getLogger(DocumentSequencer.class);
@@ -56,6 +66,7 @@ public final class DocumentSequencer {
   private final java.time.Clock clock;
   private final CommitTracker commits;
   private final ServerMetrics metrics;
+  private final ScheduledExecutorService timers;
   final SerialExecutor actor;
 
   // ---- state, confined to the actor ----
@@ -66,6 +77,7 @@ public final class DocumentSequencer {
   private long reloadFrom = -1;
   boolean evicted;
   private long version;
+  private volatile long knownVersion; // = version, for the bus's thread to drop what is old
   private String type; // RichText.URI, or null when the document does not exist
   private RichDocument doc;
   private long lastTimestamp;
@@ -73,21 +85,34 @@ public final class DocumentSequencer {
   private String snapshotJson; // cache of snapshotJson() for the current version
   private final ArrayDeque<CommittedOp> recent = new ArrayDeque<>();
   private final Map<String, long[]> lastBySrc = new HashMap<>(); // src -> {seq, version}
-  private final Set<Subscriber> subscribers = new LinkedHashSet<>();
+  // Each subscriber, with the version it had when it subscribed: every op from there on reaches it
+  // through fanOut, in order, so the catch-up before an ack need not send those again.
+  private final Map<Subscriber, Long> subscribers = new java.util.LinkedHashMap<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private boolean committing;
-  private boolean busBehind; // an op arrived on the bus while a commit was in flight
+  private boolean reading; // a catch-up read from the store is in flight
+  private boolean waitingForBus; // behind (a gap or a conflict): the bus will probably bring the ops
+  private long waitGeneration; // tells a stale bus-wait timer from the current one
+  private boolean needRead; // read the store once the commit or read in flight is done
+  // Ops from the bus that cannot be applied yet, by version: a gap before them, or busy.
+  private final TreeMap<Long, CommittedOp> early = new TreeMap<>();
   private long lastActivity;
 
-  /** A submission waiting in the queue, with how often it has been retried after conflicts. */
-  private record Pending(Submission submission, int attempt) {}
+  /** Bus ops further ahead than this are not kept: the store is read instead. */
+  static final int MAX_EARLY = 10_000;
+
+  /**
+   * A submission waiting in the queue, with how often it has been retried after conflicts that
+   * brought no progress, and the version of its last failed try (-1: not tried yet).
+   */
+  private record Pending(Submission submission, int attempt, long triedAt) {}
 
   /** A submission transformed and validated, with the version it will get. */
   private record Prepared(Pending pending, CommittedOp op, List<String> catchUp) {}
 
   DocumentSequencer(String collection, String docId, DocumentStore store, Bus bus, Executor pool,
-      Executor storeExecutor, SequencerSettings settings, java.time.Clock clock, CommitTracker commits,
-      ServerMetrics metrics) {
+      Executor storeExecutor, ScheduledExecutorService timers, SequencerSettings settings, java.time.Clock clock,
+      CommitTracker commits, ServerMetrics metrics) {
     this.collection = collection;
     this.docId = docId;
     this.store = store;
@@ -97,6 +122,7 @@ public final class DocumentSequencer {
     this.clock = clock;
     this.commits = commits;
     this.metrics = metrics;
+    this.timers = timers;
     this.actor = new SerialExecutor(pool);
     this.lastActivity = clock.millis();
   }
@@ -113,6 +139,7 @@ public final class DocumentSequencer {
       return;
     }
     long started = System.nanoTime();
+    early.clear(); // everything they hold is in the store, read below
     Optional<StoredSnapshot> snap = store.snapshotAtOrBefore(collection, docId, Long.MAX_VALUE);
     version = 0;
     type = null;
@@ -142,6 +169,7 @@ public final class DocumentSequencer {
       reloadFrom = -1;
     }
     loaded = true;
+    knownVersion = version;
     // The cost of a cold open, which docs/BENCHMARKS.md measures from this line.
     log.info("opened {}/{} v={} in {} ms (snapshot v={} + {} ops)", collection, docId, version,
         String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e6),
@@ -182,19 +210,33 @@ public final class DocumentSequencer {
         doc = null;
     }
     version++;
+    knownVersion = version;
     lastTimestamp = Math.max(lastTimestamp, c.timestamp());
     snapshotJson = null;
     lastBySrc.put(c.src(), new long[] {c.seq(), c.version()});
     recent.addLast(c);
-    while (recent.size() > settings.recentOps()) {
+    // Keep recentOps, and more while they are young: a hot document commits thousands of ops a
+    // second, and a client whose op is based on a version older than what is kept here makes the
+    // transform read the store on the actor, slowing the very document that is busiest.
+    while (recent.size() > settings.recentOps()
+        && (recent.size() > MAX_RECENT || recent.peekFirst().timestamp() < c.timestamp() - RECENT_WINDOW_MILLIS)) {
       recent.removeFirst();
     }
   }
+
+  /** Ops younger than this are kept in memory beyond recentOps, up to {@link #MAX_RECENT}. */
+  static final long RECENT_WINDOW_MILLIS = 30_000;
+  static final int MAX_RECENT = 20_000;
 
   // ---- reads ----
 
   public long version() {
     return version;
+  }
+
+  /** The version, readable from any thread, possibly a moment old. */
+  long knownVersion() {
+    return knownVersion;
   }
 
   public String type() {
@@ -253,7 +295,7 @@ public final class DocumentSequencer {
   }
 
   public void subscribe(Subscriber s) {
-    subscribers.add(s);
+    subscribers.putIfAbsent(s, version);
     touch();
   }
 
@@ -263,7 +305,7 @@ public final class DocumentSequencer {
   }
 
   boolean idleSince(long cutoff) {
-    return subscribers.isEmpty() && pending.isEmpty() && !committing && lastActivity < cutoff;
+    return subscribers.isEmpty() && pending.isEmpty() && !committing && !reading && lastActivity < cutoff;
   }
 
   private void touch() {
@@ -290,12 +332,12 @@ public final class DocumentSequencer {
   public void submit(Submission s) {
     touch();
     metrics.submitted();
-    pending.addLast(new Pending(s, 0));
+    pending.addLast(new Pending(s, 0, -1));
     startBatch();
   }
 
   private void startBatch() {
-    if (committing || pending.isEmpty()) {
+    if (committing || reading || waitingForBus || pending.isEmpty()) {
       return;
     }
     long nextVersion = version;
@@ -309,6 +351,20 @@ public final class DocumentSequencer {
       Submission s = p.submission();
       MDC.put("doc", docId);
       try {
+        if (p.triedAt() == version) {
+          // Its last try conflicted and nothing has been learnt since: a failed attempt.
+          p = new Pending(s, p.attempt() + 1, p.triedAt());
+          if (p.attempt() > settings.maxSubmitRetries()) {
+            // Refusing would make the client roll the edit back (the reference's error code does
+            // exactly that); closing the connection (1013) makes it reconnect and resend the same
+            // op, which is then committed or deduplicated.
+            metrics.retriesExhausted();
+            log.warn("op {}#{} conflicted {} times without progress; asking its client to resend",
+                s.src(), s.seq(), p.attempt());
+            unavailable(s);
+            continue;
+          }
+        }
         if (resentWithin(s, batchOps)) {
           // The same op resent on a new connection while its first copy is in this batch:
           // once that copy is committed this one is a plain duplicate (acked below, next batch).
@@ -350,6 +406,11 @@ public final class DocumentSequencer {
         }
         Delta op = s.op();
         List<String> catchUp = new ArrayList<>();
+        // A subscribed submitter has received (or will, before its ack) every op committed since
+        // it subscribed; only older ones are sent. The reference sends them all again, doubling
+        // the frames of a busy document: each op's sender gets every op committed while it was
+        // in flight twice.
+        Long subscribedAt = subscribers.get(s.from());
         List<CommittedOp> against = new ArrayList<>(committedSince(Math.min(base, version)));
         against.addAll(batchOps);
         for (CommittedOp c : against) {
@@ -357,7 +418,7 @@ public final class DocumentSequencer {
             continue;
           }
           op = transformAgainst(s, op, c);
-          if (!c.src().equals(s.src())) {
+          if (!c.src().equals(s.src()) && (subscribedAt == null || c.version() < subscribedAt)) {
             catchUp.add(c.wire());
           }
         }
@@ -413,26 +474,29 @@ public final class DocumentSequencer {
     for (Prepared p : batch) {
       rows.add(p.op().toStored(collection, docId));
     }
-    storeExecutor.execute(() -> {
-      CommitResult result;
-      RuntimeException failure = null;
-      long started = System.nanoTime();
-      try {
-        result = store.commit(collection, docId, rows);
-      } catch (RuntimeException e) {
-        result = null;
-        failure = e;
-      }
+    long started = System.nanoTime();
+    java.util.concurrent.CompletableFuture<CommitResult> commit;
+    try {
+      commit = store.commitAsync(collection, docId, rows, storeExecutor);
+    } catch (RuntimeException e) {
+      commit = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    commit.whenComplete((result, error) -> {
       long took = System.nanoTime() - started;
       if (result == CommitResult.COMMITTED) {
         metrics.committed(rows.size(), took);
       } else {
         metrics.commitAttempt(rows.size(), took);
       }
-      CommitResult r = result;
-      RuntimeException f = failure;
-      actor.execute(() -> finishBatch(batch, r, f));
+      RuntimeException failure = error == null ? null : unwrap(error);
+      actor.execute(() -> finishBatch(batch, failure == null ? result : null, failure));
     });
+  }
+
+  private static RuntimeException unwrap(Throwable error) {
+    Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    return t instanceof RuntimeException r ? r : new StoreException("commit failed: " + t, t);
   }
 
   // Every answer to a submission goes through these, so the pending gauge comes back down.
@@ -508,10 +572,7 @@ public final class DocumentSequencer {
       if (failure != null) {
         log.warn("commit of {} op(s) at version {} failed: {}", batch.size(), version, failure.toString());
         // The commit may or may not have reached the disk: reload before the next batch.
-        loaded = false;
-        reloadFrom = version;
-        recent.clear();
-        lastBySrc.clear();
+        dropState();
         for (Prepared p : batch) {
           unavailable(p.pending().submission());
         }
@@ -519,39 +580,40 @@ public final class DocumentSequencer {
         metrics.conflict();
         // Someone else committed first: take their ops, then retry ours, at the front, in order.
         // A conflict that brought new ops is progress (another server busy on this document can
-        // win every race for a while): only conflicts without any count as failed attempts.
-        // catchUpOrReload never throws, so the batch is always queued again.
+        // win every race for a while): only tries that learnt nothing since the last count as
+        // failed attempts (startBatch counts them).
         long before = version;
-        catchUpOrReload();
-        boolean progress = version > before;
         for (int i = batch.size() - 1; i >= 0; i--) {
           Pending p = batch.get(i).pending();
-          int attempt = progress ? p.attempt() : p.attempt() + 1;
-          if (attempt > settings.maxSubmitRetries()) {
-            // Refusing would make the client roll the edit back (the reference's error code does
-            // exactly that); closing the connection (1013) makes it reconnect and resend the same
-            // op, which is then committed or deduplicated.
-            metrics.retriesExhausted();
-            log.warn("op {}#{} conflicted {} times without progress; asking its client to resend",
-                p.submission().src(), p.submission().seq(), attempt);
-            unavailable(p.submission());
-          } else {
-            pending.addFirst(new Pending(p.submission(), attempt));
-          }
+          pending.addFirst(new Pending(p.submission(), p.attempt(), before));
+        }
+        drainEarly();
+        if (loaded && version == before && !needRead) {
+          // The winner's ops are on their way on the bus: wait for them a moment, then read.
+          waitForBus();
+          return;
         }
       } else {
+        List<CommittedOp> committed = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
           publishCommitted(p.op(), p.pending().submission(), p.catchUp());
+          committed.add(p.op());
         }
+        bus.publish(Channels.ops(collection, docId), BusEnvelope.of(committed));
         maybeSnapshot();
-      }
-      if (busBehind && loaded) {
-        busBehind = false;
-        catchUpOrReload();
+        drainEarly();
       }
     } finally {
       MDC.remove("doc");
     }
+    resume();
+  }
+
+  /**
+   * After a commit or a read: reload if the state was dropped, read the store if asked to, wait
+   * for the bus if there is a gap, else start the next batch.
+   */
+  private void resume() {
     if (!loaded) {
       try {
         ensureLoaded();
@@ -564,10 +626,118 @@ public final class DocumentSequencer {
         return;
       }
     }
+    if (needRead) {
+      needRead = false;
+      startRead();
+      return;
+    }
+    if (!early.isEmpty()) {
+      waitForBus(); // a gap before them: the missing ops are usually a moment behind
+      return;
+    }
     startBatch();
   }
 
-  /** Applies, acknowledges and fans out one op that the store has committed. */
+  /** Forgets the document's state; it is read again from the store before the next batch. */
+  private void dropState() {
+    loaded = false;
+    reloadFrom = version;
+    recent.clear();
+    lastBySrc.clear();
+    early.clear();
+  }
+
+  /** Applies the early ops that are next in line, in version order; drops the ones already had. */
+  private void drainEarly() {
+    try {
+      while (!early.isEmpty()) {
+        long v = early.firstKey();
+        if (v > version) {
+          return;
+        }
+        CommittedOp c = early.pollFirstEntry().getValue();
+        if (v == version) {
+          metrics.busLag(clock.millis() - c.timestamp());
+          applyCommitted(c);
+          fanOut(c);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not apply an op from the bus; reloading {}: {}", docId, e.toString());
+      dropState();
+    }
+  }
+
+  /** Behind, with the bus probably bringing what is missing: wait for it, up to busWaitMillis. */
+  private void waitForBus() {
+    if (waitingForBus) {
+      return;
+    }
+    waitingForBus = true;
+    long generation = ++waitGeneration;
+    timers.schedule(() -> actor.execute(() -> {
+      if (waitingForBus && generation == waitGeneration) {
+        waitingForBus = false;
+        metrics.busGapFilled();
+        startRead();
+      }
+    }), settings.busWaitMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stopWaitingForBus() {
+    waitingForBus = false;
+    waitGeneration++;
+  }
+
+  /**
+   * Reads the ops committed since our version from the store, off the actor; they are applied
+   * and fanned out when the read returns. A failed read drops the state (reload).
+   */
+  private void startRead() {
+    if (reading || !loaded) {
+      return;
+    }
+    reading = true;
+    long from = version;
+    storeExecutor.execute(() -> {
+      List<StoredOp> ops = null;
+      RuntimeException failure = null;
+      try {
+        ops = store.ops(collection, docId, from, Long.MAX_VALUE);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      List<StoredOp> read = ops;
+      RuntimeException f = failure;
+      actor.execute(() -> finishRead(read, f));
+    });
+  }
+
+  private void finishRead(List<StoredOp> ops, RuntimeException failure) {
+    reading = false;
+    MDC.put("doc", docId);
+    try {
+      if (failure != null) {
+        throw failure;
+      }
+      for (StoredOp op : ops) {
+        if (op.version() == version) {
+          CommittedOp c = fromStored(op);
+          applyCommitted(c);
+          fanOut(c);
+        }
+      }
+      drainEarly();
+    } catch (RuntimeException e) {
+      log.warn("catch-up of {} from the store failed; reloading: {}", docId, e.toString());
+      dropState();
+    } finally {
+      MDC.remove("doc");
+    }
+    resume();
+  }
+
+  /** Applies, acknowledges and fans out one op that the store has committed (the bus is told after). */
   private void publishCommitted(CommittedOp c, Submission s, List<String> catchUp) {
     applyCommitted(c);
     if (s != null) {
@@ -576,88 +746,59 @@ public final class DocumentSequencer {
       }
       acked(s, c.version());
     }
-    for (Subscriber sub : subscribers) {
-      if (!sub.src().equals(c.src())) {
-        sub.send(c.wire());
-      }
-    }
-    bus.publish(Channels.ops(collection, docId), BusEnvelope.of(c));
-  }
-
-  /**
-   * Catches up from the store; if the store fails, marks the state for a reload instead of
-   * letting the exception escape, which would leave the queued submissions waiting forever.
-   */
-  private void catchUpOrReload() {
-    try {
-      catchUpFromStore();
-    } catch (RuntimeException e) {
-      log.warn("catch-up of {} from the store failed; reloading: {}", docId, e.toString());
-      loaded = false;
-      reloadFrom = version;
-      recent.clear();
-      lastBySrc.clear();
-    }
+    fanOut(c);
   }
 
   /** Sends a committed op to our subscribers, except the connection that submitted it. */
   private void fanOut(CommittedOp c) {
-    for (Subscriber sub : subscribers) {
+    for (Subscriber sub : subscribers.keySet()) {
       if (!sub.src().equals(c.src())) {
         sub.send(c.wire());
       }
     }
   }
 
-  /** Reads ops committed elsewhere since our version, applies them and fans them out. */
+  /**
+   * Reads ops committed elsewhere since our version, applies them and fans them out, on the
+   * actor (blocking): only for a client that is ahead of this server, which is rare.
+   */
   private void catchUpFromStore() {
     for (StoredOp op : store.ops(collection, docId, version, Long.MAX_VALUE)) {
       if (op.version() == version) {
         CommittedOp c = fromStored(op);
         applyCommitted(c);
-        for (Subscriber sub : subscribers) {
-          if (!sub.src().equals(c.src())) {
-            sub.send(c.wire());
-          }
-        }
+        fanOut(c);
       }
     }
+    drainEarly();
   }
 
   /**
    * An op published on the bus by another server (or our own, coming back). Applied strictly by
    * version: an older one is a duplicate; the next one is applied and fanned out; a later one
-   * means ops were lost on the way, read from the store.
+   * waits in {@code early} for the ones before it (from the bus, or the store after a moment).
    */
   void onBusOp(CommittedOp c) {
     if (!loaded || c.version() < version) {
       return;
     }
-    if (committing) {
-      busBehind = true; // catch up when our commit returns, so versions stay in order
+    if (c.version() - version > MAX_EARLY) {
+      needRead = true; // far behind: the store, not memory, holds the way there
+    } else {
+      early.put(c.version(), c);
+    }
+    if (committing || reading) {
+      return; // applied in order when the commit or read returns
+    }
+    drainEarly();
+    if (waitingForBus) {
+      if (early.isEmpty() && !needRead) {
+        stopWaitingForBus(); // the gap, or the ops that beat our commit, arrived
+        resume();
+      }
       return;
     }
-    try {
-      if (c.version() == version) {
-        // Our own ops are applied before they are published, so only another server's get here.
-        metrics.busLag(clock.millis() - c.timestamp());
-        applyCommitted(c);
-        for (Subscriber sub : subscribers) {
-          if (!sub.src().equals(c.src())) {
-            sub.send(c.wire());
-          }
-        }
-      } else {
-        metrics.busGapFilled();
-        catchUpFromStore();
-      }
-    } catch (RuntimeException e) {
-      log.warn("could not apply an op from the bus; reloading {}: {}", docId, e.toString());
-      loaded = false;
-      reloadFrom = version;
-      recent.clear();
-      lastBySrc.clear();
-    }
+    resume();
   }
 
   /** Reads what may have been missed while the bus was disconnected. */
@@ -665,15 +806,12 @@ public final class DocumentSequencer {
     if (!loaded) {
       return;
     }
-    if (committing) {
-      busBehind = true;
+    if (committing || reading) {
+      needRead = true;
       return;
     }
-    try {
-      catchUpFromStore();
-    } catch (RuntimeException e) {
-      log.warn("could not catch up {} from the store: {}", docId, e.toString());
-    }
+    stopWaitingForBus();
+    startRead();
   }
 
   private void maybeSnapshot() {

@@ -57,7 +57,8 @@ public final class ServerMetrics {
         .description("commit time to being applied here, for ops committed by another server")
         .register(registry);
     busGapsFilled = Counter.builder("quire.bus.gaps.filled")
-        .description("version gaps on the bus filled by reading the store").register(registry);
+        .description("store reads after the bus did not bring missing ops in time (a gap, a lost commit race)")
+        .register(registry);
     for (ErrorCode c : ErrorCode.values()) {
       refusedByCode.put(c.code(), refusedCounter(c.code()));
     }

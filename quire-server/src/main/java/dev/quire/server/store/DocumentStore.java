@@ -2,6 +2,8 @@ package dev.quire.server.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Where documents live: an append-only op log per document (the truth) plus snapshots (a cache
@@ -25,6 +27,17 @@ public interface DocumentStore extends AutoCloseable {
    * (group commit).
    */
   CommitResult commit(String collection, String docId, List<StoredOp> ops);
+
+  /**
+   * {@link #commit}, answered later: the future completes with its result, or exceptionally with
+   * what it would have thrown. The default runs {@code commit} on {@code executor}; a store that
+   * groups commits (PostgreSQL) queues the batch without holding a thread while it waits, so the
+   * number of documents committing at once is not bounded by a thread pool.
+   */
+  default CompletableFuture<CommitResult> commitAsync(String collection, String docId, List<StoredOp> ops,
+      Executor executor) {
+    return CompletableFuture.supplyAsync(() -> commit(collection, docId, ops), executor);
+  }
 
   /** The version after the last committed op: the number of ops (0 when there are none). */
   long headVersion(String collection, String docId);

@@ -3,25 +3,35 @@ package dev.quire.server.wire;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link WireConnection} over a Jetty WebSocket session, with a bounded outgoing queue.
  *
- * <p>Jetty allows one outstanding send per session; frames queue here and the send callback
- * sends the next. The queue is bounded in bytes (UTF-16 units, close enough to measure the
- * memory a slow client pins): past it the client is disconnected, so one client that stops
- * reading cannot grow the server's memory without end.
+ * <p>One write is outstanding per connection; frames that come meanwhile queue here, and when
+ * the write completes everything queued goes to Jetty at once, as one batch: all but the last
+ * frame are only added to Jetty's output buffer, the last one flushes them all, so a burst of
+ * frames (a hot document's ops, a catch-up) costs one socket write instead of one per frame. The
+ * queue is bounded in bytes (UTF-16 units, close enough to measure the memory a slow client
+ * pins): past it the client is disconnected, so one client that stops reading cannot grow the
+ * server's memory without end.
  */
 final class JettyConnection implements WireConnection {
   private static final Logger log = LoggerFactory.getLogger(JettyConnection.class);
 
   private final String id;
   private final Session session;
+  private final CoreSession core; // null if Jetty's session is not the usual one: no batching
   private final long maxQueuedChars;
   private final AtomicLong allQueuedChars; // shared by every connection: the queue-depth gauge
   private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -32,6 +42,7 @@ final class JettyConnection implements WireConnection {
   JettyConnection(String id, Session session, long maxQueuedChars, AtomicLong allQueuedChars) {
     this.id = id;
     this.session = session;
+    this.core = session instanceof WebSocketSession ws ? ws.getCoreSession() : null;
     this.maxQueuedChars = maxQueuedChars;
     this.allQueuedChars = allQueuedChars;
   }
@@ -78,28 +89,51 @@ final class JettyConnection implements WireConnection {
     write(next);
   }
 
-  private void write(String text) {
-    session.sendText(text, new Callback() {
-      @Override
-      public void succeed() {
-        String next;
-        synchronized (JettyConnection.this) {
-          next = queue.poll();
-          if (next == null) {
-            sending = false;
-            return;
-          }
-          queuedChars -= next.length();
-          allQueuedChars.addAndGet(-next.length());
+  private final Callback afterWrite = new Callback() {
+    @Override
+    public void succeed() {
+      List<String> next;
+      synchronized (JettyConnection.this) {
+        if (queue.isEmpty()) {
+          sending = false;
+          return;
         }
-        write(next);
+        next = new ArrayList<>(queue);
+        queue.clear();
+        allQueuedChars.addAndGet(-queuedChars);
+        queuedChars = 0;
       }
+      writeBatch(next);
+    }
 
-      @Override
-      public void fail(Throwable x) {
-        close(1011, "send failed");
+    @Override
+    public void fail(Throwable x) {
+      close(1011, "send failed");
+    }
+  };
+
+  private final org.eclipse.jetty.util.Callback batchedFailure = org.eclipse.jetty.util.Callback.from(
+      () -> {}, x -> close(1011, "send failed"));
+
+  private void write(String text) {
+    session.sendText(text, afterWrite);
+  }
+
+  /** Sends frames in order, flushed together; {@link #afterWrite} runs when the last is written. */
+  private void writeBatch(List<String> frames) {
+    int last = frames.size() - 1;
+    if (core == null || last == 0) {
+      for (int i = 0; i < last; i++) {
+        session.sendText(frames.get(i), Callback.from(() -> {}, x -> close(1011, "send failed")));
       }
-    });
+      write(frames.get(last));
+      return;
+    }
+    for (int i = 0; i < last; i++) {
+      core.sendFrame(new Frame(OpCode.TEXT).setPayload(frames.get(i)), batchedFailure, true);
+    }
+    core.sendFrame(new Frame(OpCode.TEXT).setPayload(frames.get(last)),
+        org.eclipse.jetty.util.Callback.from(afterWrite::succeed, afterWrite::fail), false);
   }
 
   @Override

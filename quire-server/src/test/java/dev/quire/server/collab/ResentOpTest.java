@@ -36,11 +36,13 @@ class ResentOpTest {
   @TempDir Path dir;
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
   private final ExecutorService storePool = Executors.newSingleThreadExecutor();
+  private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
   void stopPools() {
     pool.shutdownNow();
     storePool.shutdownNow();
+    timers.shutdownNow();
   }
 
   /** A connection: the messages sent to it, and how its one submission ended. */
@@ -87,7 +89,7 @@ class ResentOpTest {
   @Test
   void aCopyResentWhileTheFirstIsQueuedIsAcknowledgedWithTheFirstsVersion() throws Exception {
     try (SqliteStore store = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
-      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
+      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool, timers,
           new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker(),
           ServerMetrics.disabled());
       Client b = new Client("B");
@@ -130,7 +132,7 @@ class ResentOpTest {
     try (SqliteStore real = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
       java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean();
       DocumentStore store = new FailingStore(real, failNext);
-      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool,
+      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool, timers,
           new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker(),
           ServerMetrics.disabled());
       Client a = new Client("A");
@@ -165,9 +167,9 @@ class ResentOpTest {
     try (SqliteStore store = SqliteStore.open(dir); InProcessBus busA = new InProcessBus();
         InProcessBus busB = new InProcessBus()) { // separate buses: B hears nothing from A
       SequencerSettings settings = new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000);
-      DocumentSequencer a = new DocumentSequencer("docs", "d", store, busA, pool, storePool, settings,
+      DocumentSequencer a = new DocumentSequencer("docs", "d", store, busA, pool, storePool, timers, settings,
           Clock.systemUTC(), new CommitTracker(), ServerMetrics.disabled());
-      DocumentSequencer b = new DocumentSequencer("docs", "d", store, busB, pool, storePool, settings,
+      DocumentSequencer b = new DocumentSequencer("docs", "d", store, busB, pool, storePool, timers, settings,
           Clock.systemUTC(), new CommitTracker(), ServerMetrics.disabled());
       Client creator = new Client("C");
       a.actor.execute(() -> {
@@ -245,5 +247,49 @@ class ResentOpTest {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * Before its ack, a submitter gets the ops committed after the version its op was based on —
+   * once. A subscribed submitter has them already through the broadcast, so they are not sent
+   * again (the reference sends each twice); one that only fetched gets them as catch-up.
+   */
+  @Test
+  void theOpsBeforeAnAckReachTheSubmitterExactlyOnce() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir); InProcessBus bus = new InProcessBus()) {
+      DocumentSequencer doc = new DocumentSequencer("docs", "d", store, bus, pool, storePool, timers,
+          new SequencerSettings(OtLimits.NONE, 256, 20, 100, 1000), Clock.systemUTC(), new CommitTracker(),
+          ServerMetrics.disabled());
+      Client creator = new Client("C");
+      doc.actor.execute(() -> {
+        doc.ensureLoaded();
+        doc.submit(new Submission(creator, "C", 1, null, StoredOp.Kind.CREATE, new Delta().insert("ab"), creator));
+      });
+      assertEquals("ack 0", creator.outcome.get(10, TimeUnit.SECONDS));
+
+      Client subscribed = new Client("S");
+      Client fetchedOnly = new Client("F");
+      Client first = new Client("X");
+      doc.actor.execute(() -> doc.subscribe(subscribed)); // at version 1
+      doc.actor.execute(() -> doc.submit(new Submission(first, "X", 1, 1L, StoredOp.Kind.EDIT, new Delta().insert("X"), first)));
+      assertEquals("ack 1", first.outcome.get(10, TimeUnit.SECONDS));
+      // Both based on version 1, behind X's op (version 1).
+      doc.actor.execute(() -> {
+        doc.submit(new Submission(subscribed, "S", 1, 1L, StoredOp.Kind.EDIT, new Delta().insert("S"), subscribed));
+        doc.submit(new Submission(fetchedOnly, "F", 1, 1L, StoredOp.Kind.EDIT, new Delta().insert("F"), fetchedOnly));
+      });
+      assertEquals("ack 2", subscribed.outcome.get(10, TimeUnit.SECONDS));
+      assertEquals("ack 3", fetchedOnly.outcome.get(10, TimeUnit.SECONDS));
+
+      List<String> s = subscribed.messages();
+      // X's op (the broadcast), then the ack, and X's op only once (F's op may follow by now).
+      assertTrue(s.get(0).contains("\"src\":\"X\""), s::toString);
+      assertEquals("ack 2", s.get(1), s::toString);
+      assertEquals(1, s.stream().filter(m -> m.contains("\"src\":\"X\"")).count(), s::toString);
+      List<String> f = fetchedOnly.messages();
+      assertEquals(3, f.size(), f::toString); // catch-up: X's op and S's op, then the ack
+      assertTrue(f.get(0).contains("\"src\":\"X\"") && f.get(1).contains("\"src\":\"S\""), f::toString);
+      assertEquals("ack 3", f.get(2));
+    }
   }
 }

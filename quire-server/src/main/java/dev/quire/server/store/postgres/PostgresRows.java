@@ -29,7 +29,12 @@ final class PostgresRows {
    * wait for that transaction and then fail with a unique violation, which is a CONFLICT. A head
    * check that sees a stale head can never let a batch start past the real head, so no gap can
    * appear. The primary key is the fence; the head check only turns "stale" and "ahead" into a
-   * clean zero-row answer.
+   * clean zero-row answer. The document's advisory lock, tried first (see the V2 migration), makes
+   * a commit that races another server's on the same document answer CONFLICT at once instead of
+   * waiting for the other's transaction on the primary key. Both conditions are uncorrelated
+   * subqueries, so each is evaluated once for the statement, never per row: a lock tried per row
+   * could fail for the first op and succeed for the next (the other transaction ending between),
+   * inserting the batch without its first op.
    *
    * <p>Why arrays: a VALUES list takes 9 parameters per op, and the protocol allows at most 65,535
    * per statement (7,281 ops; {@code max-batch} goes to 100,000). Arrays keep the statement's
@@ -40,7 +45,12 @@ final class PostgresRows {
           + " SELECT ?, ?, " + OP_COLUMNS
           + " FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[],"
           + " ?::bigint[]) AS batch (" + OP_COLUMNS + ")"
-          + " WHERE (" + HEAD + ") = ?";
+          + " WHERE (SELECT pg_try_advisory_xact_lock(quire_doc_lock(?, ?))) AND (" + HEAD + ") = ?";
+
+  /** Group commit across documents: the V2 migration's function; one boolean per document. */
+  static final String COMMIT_MANY =
+      "SELECT quire_commit_many(?::text[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[],"
+          + " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
 
   static final String OPS_IN_RANGE =
       "SELECT " + OP_COLUMNS + " FROM ops WHERE " + DOC
@@ -64,6 +74,20 @@ final class PostgresRows {
   /** Binds a batch (already checked: consecutive, all for this document) to INSERT_AT_HEAD. */
   static void bindBatch(Connection c, PreparedStatement ps, String collection, String docId,
       List<StoredOp> ops) throws SQLException {
+    bindDoc(ps, collection, docId);
+    bindOps(c, ps, 3, ops);
+    ps.setString(10, collection);
+    ps.setString(11, docId);
+    ps.setString(12, collection);
+    ps.setString(13, docId);
+    ps.setLong(14, ops.get(0).version());
+  }
+
+  /**
+   * Binds the columns of {@code ops} as seven arrays (version, src, seq, kind, type, body, ts) to
+   * the parameters from {@code first} on.
+   */
+  static void bindOps(Connection c, PreparedStatement ps, int first, List<StoredOp> ops) throws SQLException {
     int n = ops.size();
     Long[] versions = new Long[n];
     String[] srcs = new String[n];
@@ -82,17 +106,13 @@ final class PostgresRows {
       bodies[i] = op.body();
       times[i] = op.timestamp();
     }
-    bindDoc(ps, collection, docId);
-    ps.setArray(3, c.createArrayOf("int8", versions));
-    ps.setArray(4, c.createArrayOf("text", srcs));
-    ps.setArray(5, c.createArrayOf("int8", seqs));
-    ps.setArray(6, c.createArrayOf("text", kinds));
-    ps.setArray(7, c.createArrayOf("text", types));
-    ps.setArray(8, c.createArrayOf("text", bodies));
-    ps.setArray(9, c.createArrayOf("int8", times));
-    ps.setString(10, collection);
-    ps.setString(11, docId);
-    ps.setLong(12, ops.get(0).version());
+    ps.setArray(first, c.createArrayOf("int8", versions));
+    ps.setArray(first + 1, c.createArrayOf("text", srcs));
+    ps.setArray(first + 2, c.createArrayOf("int8", seqs));
+    ps.setArray(first + 3, c.createArrayOf("text", kinds));
+    ps.setArray(first + 4, c.createArrayOf("text", types));
+    ps.setArray(first + 5, c.createArrayOf("text", bodies));
+    ps.setArray(first + 6, c.createArrayOf("int8", times));
   }
 
   /** Reads a row selected with {@code OP_COLUMNS}. */

@@ -26,7 +26,9 @@ import org.flywaydb.core.api.FlywayException;
  * {@link PostgresRows#INSERT_AT_HEAD}); zero rows or a unique violation (SQLSTATE 23505, the
  * version or an op's {@code (src, seq)} taken) is a {@link CommitResult#CONFLICT}, never an
  * exception. One statement in autocommit is one transaction and one round trip, however many ops
- * it carries (group commit). It is durable when it returns: {@code synchronous_commit} is kept on.
+ * it carries (group commit); commits of several documents that queue up meanwhile share one
+ * transaction too, each still its own compare-and-set ({@link PostgresGroupCommit}). It is
+ * durable when it returns: {@code synchronous_commit} is kept on.
  * A commit whose connection is lost is a {@link StoreException} and is not retried, since it may
  * or may not have landed; reads are retried once on a fresh connection.
  *
@@ -36,14 +38,17 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class PostgresStore implements DocumentStore {
   static final String MIGRATIONS = "classpath:db/migration/postgresql";
-  private static final String UNIQUE_VIOLATION = "23505";
+  /** Commit groups in flight at once, each on its own pooled connection. */
+  static final int COMMITTERS = 2;
 
   private final PostgresUrl url;
   private final PostgresConnections db;
+  private final PostgresGroupCommit commits;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
     this.url = url;
     this.db = db;
+    this.commits = new PostgresGroupCommit(db, COMMITTERS);
   }
 
   /**
@@ -69,16 +74,16 @@ public final class PostgresStore implements DocumentStore {
       throw new StoreException(
           "could not connect to PostgreSQL at " + url + ": " + cause.getMessage(), e);
     }
+    PostgresStore store = new PostgresStore(url, db);
     try {
-      PostgresStore store = new PostgresStore(url, db);
       store.checkEncoding();
       migrate(db);
       return store;
     } catch (FlywayException e) {
-      db.close();
+      store.close();
       throw new StoreException("could not migrate the schema at " + url + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      db.close();
+      store.close();
       throw e;
     }
   }
@@ -109,22 +114,15 @@ public final class PostgresStore implements DocumentStore {
   @Override
   public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
     StoreArguments.checkBatch(collection, docId, ops);
-    String what = "commit " + ops.size() + " op(s) to " + StoreArguments.name(collection, docId)
-        + " at version " + ops.get(0).version();
-    return db.once(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_AT_HEAD)) {
-        PostgresRows.bindBatch(c, ps, collection, docId, ops);
-        // The statement inserts all the batch or nothing: 0 rows means the head was elsewhere.
-        return ps.executeUpdate() == 0 ? CommitResult.CONFLICT : CommitResult.COMMITTED;
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          // Another commit took the version (or the op was stored before); PostgreSQL has rolled
-          // the statement's transaction back, so nothing of the batch is stored.
-          return CommitResult.CONFLICT;
-        }
-        throw e;
-      }
-    });
+    return commits.commit(collection, docId, List.copyOf(ops));
+  }
+
+  /** Queues the batch for the next commit group; no thread waits for it. */
+  @Override
+  public java.util.concurrent.CompletableFuture<CommitResult> commitAsync(String collection, String docId,
+      List<StoredOp> ops, java.util.concurrent.Executor executor) {
+    StoreArguments.checkBatch(collection, docId, ops);
+    return commits.submit(collection, docId, List.copyOf(ops));
   }
 
   @Override
@@ -237,7 +235,17 @@ public final class PostgresStore implements DocumentStore {
   /** Waits for work in progress (up to a deadline), then closes the pools. Twice does nothing. */
   @Override
   public void close() {
+    commits.close();
     db.close();
+  }
+
+  PostgresGroupCommit groupCommit() {
+    return commits;
+  }
+
+  /** How many commit calls carried more than one document's batch (group commit; for tests). */
+  long sharedCommitCalls() {
+    return commits.sharedCalls();
   }
 
   /** Where this store connects; the password is never shown. */

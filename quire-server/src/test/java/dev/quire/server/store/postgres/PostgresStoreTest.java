@@ -193,4 +193,96 @@ class PostgresStoreTest extends DocumentStoreContract {
       assertEquals(log, second.ops(DOCS, RacingCommitters.DOC, 0, Long.MAX_VALUE), "seed " + seed);
     }
   }
+
+  /**
+   * Commits of many documents at once share calls of quire_commit_many, and each document's batch
+   * is still its own compare-and-set: two stores (two servers) race committers on each of 24
+   * documents, so groups hold stale batches beside good ones, and two batches of one document
+   * beside each other; every log must come out dense, each op exactly once, in each committer's
+   * order.
+   */
+  @Test
+  void commitsOfManyDocumentsShareCallsAndEachKeepsItsOwnCompareAndSet() throws Exception {
+    long seed = Long.getLong("quire.seed", System.nanoTime());
+    System.out.println("groupCommit seed " + seed + " (rerun with -Dquire.seed=" + seed + ")");
+    try (PostgresStore second = PostgresStore.open(db.url())) {
+      int docs = 24;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(docs);
+      try {
+        List<java.util.concurrent.Future<List<StoredOp>>> races = new java.util.ArrayList<>();
+        for (int d = 0; d < docs; d++) {
+          String doc = "group-" + d;
+          long docSeed = seed + d;
+          races.add(pool.submit(() -> RacingCommitters.race(List.of(store, second), 2, 40, docSeed, doc)));
+        }
+        for (var race : races) {
+          race.get(180, java.util.concurrent.TimeUnit.SECONDS); // a deadline, not a timing assertion
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertTrue(postgres().sharedCommitCalls() + second.sharedCommitCalls() > 0,
+          "no commit call carried more than one document: the group path was not exercised, seed " + seed);
+    }
+  }
+
+  /**
+   * In one group, each document's batch is judged alone: a good batch commits, a stale one
+   * conflicts, a second batch of the same document at the same version conflicts, and a batch
+   * PostgreSQL cannot store at all (U+0000 in text) fails alone, without taking the others down.
+   */
+  @Test
+  void inOneGroupEachBatchIsJudgedAloneAndABadOneFailsOnlyItself() throws Exception {
+    var results = postgres().groupCommit().writeTogether(List.of(
+        List.of(edit("good", 0, "alice", 1)),
+        List.of(edit("bad", 0, "bad\u0000src", 1)),
+        List.of(edit("stale", 5, "bob", 1)),
+        List.of(edit("twice", 0, "carol", 1)),
+        List.of(edit("twice", 0, "dave", 1))));
+    assertEquals(COMMITTED, results.get(0).get());
+    var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> results.get(1).get());
+    assertTrue(failure.getCause() instanceof StoreException, failure.toString());
+    assertEquals(dev.quire.server.store.CommitResult.CONFLICT, results.get(2).get());
+    assertEquals(List.of(COMMITTED, dev.quire.server.store.CommitResult.CONFLICT),
+        List.of(results.get(3).get(), results.get(4).get()));
+    assertEquals(1, store.headVersion(DOCS, "good"));
+    assertEquals(0, store.headVersion(DOCS, "bad"));
+    assertEquals(0, store.headVersion(DOCS, "stale"));
+    assertEquals("carol", store.ops(DOCS, "twice", 0, 1).get(0).src());
+
+    // Without the bad batch, the same kind of group is one call.
+    long before = postgres().sharedCommitCalls();
+    var again = postgres().groupCommit().writeTogether(List.of(
+        List.of(edit("good", 1, "alice", 2)), List.of(edit("stale", 0, "bob", 1))));
+    assertEquals(List.of(COMMITTED, COMMITTED), List.of(again.get(0).get(), again.get(1).get()));
+    assertEquals(before + 1, postgres().sharedCommitCalls());
+  }
+
+  /**
+   * A commit never waits for another server's transaction on the same document: while another
+   * session holds the document's advisory lock (as a commit in flight does), a batch of several
+   * ops is answered CONFLICT at once, alone or in a group, and nothing of it is stored; a
+   * document beside it in the group commits. (If it waited, the test would hang to its deadline.)
+   */
+  @Test
+  void aCommitRacingAnotherOnTheSameDocumentConflictsAtOnceInsteadOfWaiting() throws Exception {
+    try (Connection other = db.connect()) {
+      other.setAutoCommit(false);
+      try (var ps = other.prepareStatement("SELECT pg_advisory_xact_lock(quire_doc_lock(?, ?))")) {
+        ps.setString(1, DOCS);
+        ps.setString(2, "locked");
+        ps.executeQuery().close();
+      }
+      assertEquals(dev.quire.server.store.CommitResult.CONFLICT,
+          commit(edit("locked", 0, "alice", 1), edit("locked", 1, "alice", 2), edit("locked", 2, "alice", 3)));
+      var results = postgres().groupCommit().writeTogether(List.of(
+          List.of(edit("locked", 0, "bob", 1), edit("locked", 1, "bob", 2)), List.of(edit("free", 0, "carol", 1))));
+      assertEquals(List.of(dev.quire.server.store.CommitResult.CONFLICT, COMMITTED),
+          List.of(results.get(0).get(), results.get(1).get()));
+      assertEquals(0, store.headVersion(DOCS, "locked"));
+      other.rollback(); // the other transaction ends: its lock goes with it
+    }
+    assertEquals(COMMITTED, commit(edit("locked", 0, "alice", 1), edit("locked", 1, "alice", 2)));
+    assertEquals(2, store.headVersion(DOCS, "locked"));
+  }
 }

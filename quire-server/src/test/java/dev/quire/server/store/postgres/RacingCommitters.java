@@ -34,6 +34,12 @@ final class RacingCommitters {
    */
   static List<StoredOp> race(List<DocumentStore> stores, int threadsPerStore, int opsPerThread,
       long seed) throws Exception {
+    return race(stores, threadsPerStore, opsPerThread, seed, DOC);
+  }
+
+  /** {@link #race(List, int, int, long)} on document {@code doc}. */
+  static List<StoredOp> race(List<DocumentStore> stores, int threadsPerStore, int opsPerThread,
+      long seed, String doc) throws Exception {
     int committers = stores.size() * threadsPerStore;
     int total = committers * opsPerThread;
     ExecutorService pool = Executors.newFixedThreadPool(committers);
@@ -46,7 +52,7 @@ final class RacingCommitters {
         Random random = new Random(seed + i);
         running.add(pool.submit(() -> {
           start.await();
-          commitAll(mine, src, opsPerThread, random, total, seed);
+          commitAll(mine, doc, src, opsPerThread, random, total, seed);
           return null;
         }));
       }
@@ -58,8 +64,8 @@ final class RacingCommitters {
       pool.shutdownNow();
     }
 
-    List<StoredOp> log = stores.get(0).ops("docs", DOC, 0, Long.MAX_VALUE);
-    assertEquals(total, stores.get(0).headVersion("docs", DOC), "seed " + seed);
+    List<StoredOp> log = stores.get(0).ops("docs", doc, 0, Long.MAX_VALUE);
+    assertEquals(total, stores.get(0).headVersion("docs", doc), "seed " + seed);
     assertEquals(LongStream.range(0, total).boxed().toList(),
         log.stream().map(StoredOp::version).toList(), "dense versions, seed " + seed);
     Set<String> seen = new HashSet<>();
@@ -76,19 +82,19 @@ final class RacingCommitters {
   }
 
   /** What a sequencer does: read the head, commit a batch there, re-read on a conflict. */
-  private static void commitAll(DocumentStore store, String src, int count, Random random,
+  private static void commitAll(DocumentStore store, String doc, String src, int count, Random random,
       int total, long seed) {
     long seq = 0;
     int tries = 0;
     while (seq < count) {
       int size = 1 + random.nextInt((int) Math.min(MAX_BATCH, count - seq));
-      long head = store.headVersion("docs", DOC);
+      long head = store.headVersion("docs", doc);
       List<StoredOp> batch = new ArrayList<>(size);
       for (int i = 0; i < size; i++) {
         String body = "[{\"insert\":\"" + src + "#" + (seq + i) + "\"}]";
-        batch.add(new StoredOp("docs", DOC, head + i, src, seq + i, Kind.EDIT, null, body, 1));
+        batch.add(new StoredOp("docs", doc, head + i, src, seq + i, Kind.EDIT, null, body, 1));
       }
-      if (store.commit("docs", DOC, batch) == COMMITTED) {
+      if (store.commit("docs", doc, batch) == COMMITTED) {
         seq += size;
       } else {
         // Each try loses only to a commit that succeeded, and there are at most `total` of those.

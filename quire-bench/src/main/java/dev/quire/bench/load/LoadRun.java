@@ -1,0 +1,118 @@
+package dev.quire.bench.load;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * What the authors of one run share: the measured window, the latency recorders (HdrHistogram,
+ * microseconds) and counters, the authors by source id (to find when a received op was sent),
+ * and the failures. Latencies count only ops first typed inside the window; ops/s count acks
+ * that arrive inside it.
+ */
+final class LoadRun {
+  final int rate;
+  final long intervalNanos;
+  private volatile long windowStart = Long.MAX_VALUE;
+  private volatile long windowEnd = Long.MAX_VALUE;
+  private volatile boolean stopped;
+  private volatile boolean closing;
+
+  private final Map<String, Author> bySrc = new ConcurrentHashMap<>();
+  private final Recorder ack = new Recorder(3);
+  private final Recorder remote = new Recorder(3);
+  private final Recorder cross = new Recorder(3);
+  final LongAdder acksInWindow = new LongAdder();
+  final LongAdder keysInWindow = new LongAdder();
+  final LongAdder keysAckedInWindow = new LongAdder();
+  final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+  /** @param rate keystrokes per second per author; 0 types as fast as acks come (closed loop) */
+  LoadRun(int rate) {
+    this.rate = rate;
+    this.intervalNanos = rate == 0 ? 0 : 1_000_000_000L / rate;
+  }
+
+  void register(Author a) {
+    bySrc.put(a.src(), a);
+  }
+
+  Author author(String src) {
+    return bySrc.get(src);
+  }
+
+  /** Opens the window: samples recorded before now (the warm-up) are dropped. */
+  void openWindow(long start, long end) {
+    windowStart = start;
+    windowEnd = end;
+    ack.reset();
+    remote.reset();
+    cross.reset();
+  }
+
+  boolean inWindow(long t) {
+    return t >= windowStart && t < windowEnd;
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+
+  /** From now on, closed connections are the run's own doing, not failures. */
+  void beginClosing() {
+    closing = true;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  void keystroke(long t) {
+    if (inWindow(t)) {
+      keysInWindow.increment();
+    }
+  }
+
+  void acked(long t0, long now, int keys) {
+    if (inWindow(now)) {
+      acksInWindow.increment();
+      keysAckedInWindow.add(keys);
+    }
+    if (inWindow(t0)) {
+      ack.recordValue(Math.max(0, (now - t0) / 1000));
+    }
+  }
+
+  void delivered(long t0, long now, boolean otherServer) {
+    if (inWindow(t0)) {
+      long us = Math.max(0, (now - t0) / 1000);
+      remote.recordValue(us);
+      if (otherServer) {
+        cross.recordValue(us);
+      }
+    }
+  }
+
+  void failure(String what) {
+    failures.add(what);
+  }
+
+  Histogram ackHistogram() {
+    return ack.getIntervalHistogram();
+  }
+
+  Histogram remoteHistogram() {
+    return remote.getIntervalHistogram();
+  }
+
+  Histogram crossHistogram() {
+    return cross.getIntervalHistogram();
+  }
+}
