@@ -1,5 +1,6 @@
 package dev.quire.server.collab;
 
+import dev.quire.server.wire.SendBatch;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -47,6 +48,11 @@ final class SerialExecutor implements Executor {
   }
 
   private void drain() {
+    // One write per connection for everything this turn sends (see SendBatch).
+    SendBatch.run(this::turn);
+  }
+
+  private void turn() {
     // Run a bounded number of tasks per turn so one busy document cannot hog a pool thread.
     for (int i = 0; i < 64; i++) {
       Runnable next;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * pins): past it the client is disconnected, so one client that stops reading cannot grow the
  * server's memory without end.
  */
-final class JettyConnection implements WireConnection {
+final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private static final Logger log = LoggerFactory.getLogger(JettyConnection.class);
 
   private final String id;
@@ -37,6 +37,7 @@ final class JettyConnection implements WireConnection {
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private long queuedChars;
   private boolean sending;
+  private boolean held; // queued frames wait for the end of a SendBatch
   private volatile boolean closed;
 
   JettyConnection(String id, Session session, long maxQueuedChars, AtomicLong allQueuedChars) {
@@ -64,17 +65,22 @@ final class JettyConnection implements WireConnection {
   @Override
   public void send(String text) {
     String next;
+    List<SendBatch.Flushable> batch = SendBatch.current();
     synchronized (this) {
       if (closed) {
         return;
       }
-      if (sending) {
+      if (sending || batch != null) {
         if (queuedChars + text.length() > maxQueuedChars) {
           next = null;
         } else {
           queue.add(text);
           queuedChars += text.length();
           allQueuedChars.addAndGet(text.length());
+          if (!sending && !held) {
+            held = true; // written when the batch ends (if a write is in flight, its end does it)
+            batch.add(this);
+          }
           return;
         }
       } else {
@@ -87,6 +93,24 @@ final class JettyConnection implements WireConnection {
       return;
     }
     write(next);
+  }
+
+  /** The end of a {@link SendBatch}: writes what it held, unless a write in flight will. */
+  @Override
+  public void flushHeld() {
+    List<String> next;
+    synchronized (this) {
+      held = false;
+      if (sending || closed || queue.isEmpty()) {
+        return;
+      }
+      sending = true;
+      next = new ArrayList<>(queue);
+      queue.clear();
+      allQueuedChars.addAndGet(-queuedChars);
+      queuedChars = 0;
+    }
+    writeBatch(next);
   }
 
   private final Callback afterWrite = new Callback() {

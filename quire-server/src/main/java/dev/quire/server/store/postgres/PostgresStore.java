@@ -39,7 +39,7 @@ import org.flywaydb.core.api.FlywayException;
 public final class PostgresStore implements DocumentStore {
   static final String MIGRATIONS = "classpath:db/migration/postgresql";
   /** Commit groups in flight at once, each on its own pooled connection. */
-  static final int COMMITTERS = 2;
+  static final int COMMITTERS = Integer.getInteger("quire.pg.committers", 8);
 
   private final PostgresUrl url;
   private final PostgresConnections db;
