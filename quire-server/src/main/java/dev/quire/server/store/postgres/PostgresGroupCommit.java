@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * arrive while the committers are busy wait in a queue, and each committer takes everything
  * waiting (up to {@link #MAX_DOCS} documents) and writes it in one call of
  * {@code quire_commit_many} — one round trip, one transaction, one WAL flush for all of them —
- * where each document's batch is still its own compare-and-set (see the V2 migration). Under
+ * where each document's batch is still its own compare-and-set (see the V3 migration). Under
  * light load a commit goes alone, through the single-document statement, and waits for nothing;
  * under heavy load the groups grow by themselves, which is what keeps the database's work per op
  * falling as the load rises.

@@ -29,7 +29,7 @@ final class PostgresRows {
    * wait for that transaction and then fail with a unique violation, which is a CONFLICT. A head
    * check that sees a stale head can never let a batch start past the real head, so no gap can
    * appear. The primary key is the fence; the head check only turns "stale" and "ahead" into a
-   * clean zero-row answer. The document's advisory lock, tried first (see the V2 migration), makes
+   * clean zero-row answer. The document's advisory lock, tried first (see the V3 migration), makes
    * a commit that races another server's on the same document answer CONFLICT at once instead of
    * waiting for the other's transaction on the primary key. Both conditions are uncorrelated
    * subqueries, so each is evaluated once for the statement, never per row: a lock tried per row
@@ -47,7 +47,7 @@ final class PostgresRows {
           + " ?::bigint[]) AS batch (" + OP_COLUMNS + ")"
           + " WHERE (SELECT pg_try_advisory_xact_lock(quire_doc_lock(?, ?))) AND (" + HEAD + ") = ?";
 
-  /** Group commit across documents: the V2 migration's function; one boolean per document. */
+  /** Group commit across documents: the V3 migration's function; one boolean per document. */
   static final String COMMIT_MANY =
       "SELECT quire_commit_many(?::text[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[],"
           + " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
