@@ -3,6 +3,7 @@ package dev.quire.server.store.postgres;
 import static dev.quire.server.store.postgres.PostgresRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
@@ -40,10 +41,17 @@ public final class PostgresStore implements DocumentStore {
 
   private final PostgresUrl url;
   private final PostgresConnections db;
+  private final DocumentCatalog catalog;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
     this.url = url;
     this.db = db;
+    this.catalog = new PostgresCatalog(db);
+  }
+
+  /** The document catalog, in the same database and on the same pool. */
+  public DocumentCatalog catalog() {
+    return catalog;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.quire.server.store.sqlite;
 import static dev.quire.server.store.sqlite.SqliteRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
@@ -47,10 +48,12 @@ public final class SqliteStore implements DocumentStore {
 
   private final Path file;
   private final SqliteConnections db;
+  private final DocumentCatalog catalog;
 
   private SqliteStore(Path file, SqliteConnections db) {
     this.file = file;
     this.db = db;
+    this.catalog = new SqliteCatalog(db);
   }
 
   /**
@@ -77,6 +80,11 @@ public final class SqliteStore implements DocumentStore {
     } catch (SQLException | FlywayException e) {
       throw new StoreException("could not open the store in " + file, e);
     }
+  }
+
+  /** The document catalog, in the same file and on the same connections. */
+  public DocumentCatalog catalog() {
+    return catalog;
   }
 
   /** The database file. */

@@ -1,0 +1,42 @@
+package dev.quire.server.store.postgres;
+
+import static dev.quire.server.store.postgres.ThrowawayDatabase.execute;
+
+import dev.quire.server.store.DocumentCatalog;
+import dev.quire.server.store.DocumentCatalogContract;
+import dev.quire.server.store.DocumentStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The PostgreSQL catalog passes the catalog contract, in a database of its own. */
+class PostgresCatalogTest extends DocumentCatalogContract {
+  private static ThrowawayDatabase db;
+
+  @BeforeAll
+  static void createDatabase() {
+    db = ThrowawayDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws SQLException {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Override
+  protected DocumentStore newStore() throws SQLException {
+    PostgresStore opened = PostgresStore.open(db.url());
+    try (Connection c = db.connect()) {
+      execute(c, "TRUNCATE documents");
+    }
+    return opened;
+  }
+
+  @Override
+  protected DocumentCatalog catalogOf(DocumentStore store) {
+    return ((PostgresStore) store).catalog();
+  }
+}
