@@ -26,6 +26,16 @@ public final class DocumentRegistry {
     void unavailable(RuntimeException e);
   }
 
+  /**
+   * Hears that a document of this registry has a new committed op, whoever committed it (this
+   * server or another, through the bus). Runs on the document's actor, after the op is applied:
+   * it may read the document, and must not block.
+   */
+  @FunctionalInterface
+  public interface CommitListener {
+    void committed(String docId, DocumentSequencer doc);
+  }
+
   private final String collection;
   private final DocumentStore store;
   private final Bus bus;
@@ -36,6 +46,7 @@ public final class DocumentRegistry {
   private final Map<String, Entry> docs = new ConcurrentHashMap<>();
   private final CommitTracker commits = new CommitTracker();
   private final ServerMetrics metrics;
+  private volatile CommitListener commitListener;
 
   private record Entry(DocumentSequencer sequencer, Bus.Subscription subscription) {}
 
@@ -53,6 +64,11 @@ public final class DocumentRegistry {
 
   public String collection() {
     return collection;
+  }
+
+  /** Sets the one listener told of every committed op of this registry's open documents. */
+  public void onCommit(CommitListener listener) {
+    this.commitListener = listener;
   }
 
   /** Runs {@code task} on the document's actor, opening the document first if needed. */
@@ -86,6 +102,10 @@ public final class DocumentRegistry {
             if (c != null) {
               s.onBusOp(c);
             }
+          }
+          CommitListener l = commitListener;
+          if (l != null && !s.evicted) {
+            l.committed(docId, s);
           }
         }));
     return new Entry(s, sub);

@@ -1,0 +1,326 @@
+'use strict';
+// End-to-end tests of the web app in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core: no browser download), against a real Quire server.
+//
+//   node webapp-e2e.js <base-url> <screenshot-dir> <scenario>
+//
+// Prints one JSON line {"scenario","ok","ms"[,"error"]}; exits 1 if it failed, after saving a
+// screenshot of every open page in <screenshot-dir>. Nothing sleeps: every wait is for a condition
+// in the page, with a deadline.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const {chromium} = require('playwright-core');
+
+const [base, shots, scenario] = process.argv.slice(2);
+const DEADLINE = 20000;
+const SAVED = 'All changes saved';
+const OFFLINE = 'Offline — your changes are kept and will be sent';
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+async function api(method, url, body) {
+  const res = await fetch(base + url, {
+    method,
+    headers: body === undefined ? {} : {'Content-Type': 'application/json'},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+class Run {
+  constructor(browser) {
+    this.browser = browser;
+    this.pages = [];
+  }
+
+  /** A person in a browser context of their own (own storage, own socket), named in the app. */
+  async person(name) {
+    const context = await this.browser.newContext({viewport: {width: 1200, height: 800}});
+    await context.addInitScript((n) => localStorage.setItem('quire.name', n), name);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && console.error(`[${name}] console: ${m.text()}`));
+    const p = {name, context, page};
+    this.pages.push(p);
+    return p;
+  }
+
+  /** Opens document `id` and waits until it is loaded, editable and saved. */
+  async open(p, id) {
+    await p.page.goto(`${base}/d/${id}`);
+    await p.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await syncIs(p, SAVED);
+  }
+
+  async screenshots() {
+    fs.mkdirSync(shots, {recursive: true});
+    for (const p of this.pages) {
+      const file = path.join(shots, `${scenario}-${p.name}.png`);
+      await p.page.screenshot({path: file, fullPage: true}).catch(() => {});
+      console.error(`screenshot: ${file}`);
+    }
+  }
+}
+
+const editorText = (p) => p.page.locator('.ql-editor').innerText();
+
+async function syncIs(p, label) {
+  await p.page.waitForFunction(
+      (l) => document.querySelector('[data-testid="sync-state"]')?.textContent === l, label, {timeout: DEADLINE});
+}
+
+/** Waits until `pred(text of p's editor)` holds. */
+async function textMatches(p, pred, what) {
+  const deadline = Date.now() + DEADLINE;
+  let last;
+  while (Date.now() < deadline) {
+    last = await editorText(p);
+    if (pred(last)) return last;
+    await p.page.waitForFunction((before) => document.querySelector('.ql-editor')?.innerText !== before, last,
+        {timeout: Math.max(1, deadline - Date.now())}).catch(() => {});
+  }
+  throw new Error(`${p.name}'s editor never showed ${what}; it shows ${JSON.stringify(last)}`);
+}
+
+/** Both editors end with the same text, which `pred` accepts. */
+async function converge(a, b, pred, what) {
+  const deadline = Date.now() + DEADLINE;
+  while (Date.now() < deadline) {
+    const ta = await textMatches(a, pred, what);
+    const tb = await textMatches(b, pred, what);
+    if (ta === tb && ta === await editorText(a)) return ta;
+  }
+  throw new Error(`the editors did not converge on ${what}: ${JSON.stringify(await editorText(a))} vs ${JSON.stringify(await editorText(b))}`);
+}
+
+async function newDoc(title) {
+  return (await api('POST', '/api/documents', {title})).document.id;
+}
+
+const scenarios = {
+  // Two people type into the same paragraph at once: both edits survive, identically, and each
+  // sees the other's cursor (with their name) and avatar.
+  'concurrent-typing': async (run) => {
+    const id = await newDoc('Concurrent');
+    const ann = await run.person('Ann');
+    const bob = await run.person('Bob');
+    await run.open(ann, id);
+    await run.open(bob, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Hello world');
+    await textMatches(bob, (t) => t.includes('Hello world'), '"Hello world"');
+    await bob.page.locator('.ql-editor').click();
+    await bob.page.keyboard.press('End');
+    await ann.page.keyboard.press('Home');
+    await Promise.all([
+      ann.page.keyboard.type('Ann says: ', {delay: 15}),
+      bob.page.keyboard.type(' and Bob agrees', {delay: 15}),
+    ]);
+    const final = await converge(ann, bob,
+        (t) => t.includes('Ann says: ') && t.includes(' and Bob agrees') && t.includes('Hello world'), 'both edits');
+    assert.equal(final.trim().split('\n').length, 1, `one paragraph expected: ${JSON.stringify(final)}`);
+    for (const [me, other] of [[ann, bob], [bob, ann]]) {
+      await me.page.locator('.ql-cursor .ql-cursor-name', {hasText: other.name}).first().waitFor({state: 'attached', timeout: DEADLINE});
+      await me.page.locator(`.avatars [aria-label="${other.name}"]`).waitFor({timeout: DEADLINE});
+    }
+    await syncIs(ann, SAVED);
+    await syncIs(bob, SAVED);
+  },
+
+  // Bold from the keyboard and italic from the toolbar, applied by one, show for the other.
+  'formatting-shows-for-the-other': async (run) => {
+    const id = await newDoc('Formatting');
+    const ann = await run.person('Ann');
+    const bob = await run.person('Bob');
+    await run.open(ann, id);
+    await run.open(bob, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Make me bold');
+    await ann.page.keyboard.press(`${MOD}+A`);
+    await ann.page.keyboard.press(`${MOD}+B`);
+    await bob.page.locator('.ql-editor strong', {hasText: 'Make me bold'}).waitFor({timeout: DEADLINE});
+    await ann.page.locator('.ql-toolbar button.ql-italic').click();
+    await bob.page.locator('.ql-editor em', {hasText: 'Make me bold'}).waitFor({timeout: DEADLINE});
+    await ann.page.locator('.ql-toolbar .ql-header .ql-picker-label').click();
+    await ann.page.locator('.ql-toolbar .ql-header .ql-picker-item[data-value="2"]').click();
+    await bob.page.locator('.ql-editor h2', {hasText: 'Make me bold'}).waitFor({timeout: DEADLINE});
+  },
+
+  // Offline, a person keeps typing; back online, the edits arrive and the state goes from
+  // "Offline" to "All changes saved".
+  'offline-edits-arrive': async (run) => {
+    const id = await newDoc('Offline');
+    const ann = await run.person('Ann');
+    const bob = await run.person('Bob');
+    await run.open(ann, id);
+    await run.open(bob, id);
+    await ann.page.evaluate(() => {
+      window.__states = [];
+      const el = document.querySelector('[data-testid="sync-state"]');
+      new MutationObserver(() => window.__states.push(el.textContent)).observe(el, {subtree: true, childList: true, characterData: true});
+    });
+    await ann.context.setOffline(true);
+    await syncIs(ann, OFFLINE);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Typed on the train');
+    await syncIs(ann, OFFLINE);
+    assert.ok(!(await editorText(bob)).includes('Typed on the train'), 'the edit reached Bob while Ann was offline');
+    await ann.context.setOffline(false);
+    await textMatches(bob, (t) => t.includes('Typed on the train'), 'the offline edit');
+    await syncIs(ann, SAVED);
+    const states = await ann.page.evaluate(() => window.__states);
+    const offline = states.indexOf(OFFLINE);
+    assert.ok(offline >= 0, `never showed Offline: ${JSON.stringify(states)}`);
+    assert.ok(states.lastIndexOf(SAVED) > offline, `never went from Offline to saved: ${JSON.stringify(states)}`);
+    await converge(ann, bob, (t) => t.includes('Typed on the train'), 'the offline edit');
+  },
+
+  // Undo takes back only one's own typing, never the other person's.
+  'undo-keeps-the-others-text': async (run) => {
+    const id = await newDoc('Undo');
+    const ann = await run.person('Ann');
+    const bob = await run.person('Bob');
+    await run.open(ann, id);
+    await run.open(bob, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Ann wrote this.');
+    await textMatches(bob, (t) => t.includes('Ann wrote this.'), "Ann's text");
+    await bob.page.locator('.ql-editor').click();
+    await bob.page.keyboard.press(`${MOD}+End`);
+    await bob.page.keyboard.press('Enter');
+    await bob.page.keyboard.type('Bob wrote that.');
+    await textMatches(ann, (t) => t.includes('Bob wrote that.'), "Bob's text");
+    await ann.page.locator('.ql-editor').focus();
+    await ann.page.keyboard.press(`${MOD}+Z`);
+    await converge(ann, bob, (t) => t.includes('Bob wrote that.') && !t.includes('Ann wrote this.'),
+        "Bob's text without Ann's");
+    await ann.page.keyboard.press(`${MOD}+Shift+Z`);
+    await converge(ann, bob, (t) => t.includes('Bob wrote that.') && t.includes('Ann wrote this.'), 'both after redo');
+  },
+
+  // A reload shows the same document; the app's files are cached as specified.
+  'reload-and-cache-headers': async (run) => {
+    const id = await newDoc('Reload');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Still here after a reload');
+    await ann.page.locator('.ql-toolbar button.ql-bold').click();
+    await ann.page.keyboard.type(' and bold');
+    await syncIs(ann, SAVED);
+    const before = await ann.page.locator('.ql-editor').innerHTML();
+    await ann.page.reload();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await syncIs(ann, SAVED);
+    await textMatches(ann, (t) => t.includes('Still here after a reload and bold'), 'the text after reload');
+    assert.equal(await ann.page.locator('.ql-editor').innerHTML(), before);
+    assert.equal(await ann.page.locator('#doc-title').inputValue(), 'Reload');
+
+    const index = await fetch(`${base}/d/${id}`);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-type'), /^text\/html/);
+    const html = await index.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(assets.length >= 2, `index.html names its assets: ${html}`);
+    for (const a of assets) {
+      const res = await fetch(base + a);
+      assert.equal(res.status, 200, a);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable', a);
+      assert.match(a, /-[A-Za-z0-9_-]{8,}\.(js|css)$/, `${a} has a content hash in its name`);
+    }
+    const list = await fetch(`${base}/api/documents`);
+    assert.equal(list.headers.get('cache-control'), 'no-store');
+  },
+
+  // A title typed by one person appears for the other as they type, and in the list.
+  'title-changes-live': async (run) => {
+    const id = await newDoc('First title');
+    const ann = await run.person('Ann');
+    const bob = await run.person('Bob');
+    await run.open(ann, id);
+    await run.open(bob, id);
+    await ann.page.locator('#doc-title').fill('Quarterly plan');
+    await bob.page.waitForFunction(() => document.querySelector('#doc-title').value === 'Quarterly plan', null, {timeout: DEADLINE});
+    await bob.page.waitForFunction(() => document.title.startsWith('Quarterly plan'), null, {timeout: DEADLINE});
+    const deadline = Date.now() + DEADLINE;
+    let listed;
+    do {
+      listed = (await api('GET', '/api/documents?q=quarterly')).documents.find((d) => d.id === id);
+    } while (!listed && Date.now() < deadline && await bob.page.waitForTimeout(0) === undefined);
+    assert.ok(listed, 'the new title is listed');
+  },
+
+  // Deleting a document while someone has it open tells them, and lets them restore it.
+  'deleted-while-open': async (run) => {
+    const id = await newDoc('Doomed');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Keep me');
+    await syncIs(ann, SAVED);
+    await api('DELETE', `/api/documents/${id}`);
+    await ann.page.getByText('This document was deleted.').waitFor({timeout: DEADLINE});
+    assert.equal(await ann.page.locator('.ql-editor').getAttribute('contenteditable'), 'false');
+    await ann.page.getByRole('button', {name: 'Restore it'}).click();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await textMatches(ann, (t) => t.includes('Keep me'), 'the restored text');
+  },
+
+  // The home page: create, find, rename, delete with undo.
+  'home-page': async (run) => {
+    const ann = await run.person('Ann');
+    await ann.page.goto(`${base}/`);
+    await ann.page.getByRole('button', {name: /New document/}).click();
+    await ann.page.waitForURL(/\/d\/[a-z0-9]+$/, {timeout: DEADLINE});
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    const id = ann.page.url().split('/d/')[1];
+    await ann.page.locator('#doc-title').fill('Zebra notes ' + id);
+    await syncIs(ann, SAVED);
+    await ann.page.getByRole('link', {name: 'Quire: all documents'}).click();
+    await ann.page.getByRole('searchbox').fill('zebra notes ' + id);
+    const row = ann.page.locator('.doc-row', {hasText: 'Zebra notes ' + id});
+    await row.waitFor({timeout: DEADLINE});
+    await row.getByText(/by Ann/).waitFor({timeout: DEADLINE});
+    await row.getByRole('button', {name: /^Rename/}).click();
+    await ann.page.getByLabel('New title').fill('Yak notes ' + id);
+    await ann.page.getByRole('button', {name: 'Save'}).click();
+    await ann.page.getByRole('searchbox').fill('yak notes ' + id);
+    const renamed = ann.page.locator('.doc-row', {hasText: 'Yak notes ' + id});
+    await renamed.waitFor({timeout: DEADLINE});
+    await renamed.getByRole('button', {name: /^Delete/}).click();
+    await ann.page.getByText('moved to the trash').waitFor({timeout: DEADLINE});
+    await renamed.waitFor({state: 'detached', timeout: DEADLINE});
+    await ann.page.getByRole('button', {name: 'Undo'}).click();
+    await ann.page.locator('.doc-row', {hasText: 'Yak notes ' + id}).waitFor({timeout: DEADLINE});
+  },
+};
+
+async function main() {
+  const started = Date.now();
+  const browser = await chromium.launch({
+    executablePath: process.env.QUIRE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+  const run = new Run(browser);
+  let ok = false;
+  let error;
+  try {
+    if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}; known: ${Object.keys(scenarios).join(', ')}`);
+    await scenarios[scenario](run);
+    ok = true;
+  } catch (e) {
+    error = e && e.stack ? e.stack : String(e);
+    await run.screenshots();
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  console.log(JSON.stringify({scenario, ok, ms: Date.now() - started, ...(ok ? {} : {error})}));
+  process.exitCode = ok ? 0 : 1;
+}
+
+main();
