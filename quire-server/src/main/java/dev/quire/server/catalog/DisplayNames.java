@@ -20,8 +20,11 @@ public final class DisplayNames {
     boolean space = false;
     for (int i = 0; i < raw.length() && sb.length() < MAX_LENGTH; i++) {
       char c = raw.charAt(i);
-      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+      if (Character.isWhitespace(c)) {
         space = sb.length() > 0;
+        continue;
+      }
+      if (Character.isISOControl(c)) {
         continue;
       }
       if (Character.isHighSurrogate(c) && i + 1 < raw.length() && Character.isLowSurrogate(raw.charAt(i + 1))) {

@@ -71,6 +71,9 @@ final class Titles {
 
   /** The op turning {@code from} into {@code to}: keep the common start and end, replace the middle. */
   static Delta change(String from, String to) {
+    if (from.equals(to)) {
+      return new Delta();
+    }
     int start = 0;
     int max = Math.min(from.length(), to.length());
     while (start < max && from.charAt(start) == to.charAt(start)) {

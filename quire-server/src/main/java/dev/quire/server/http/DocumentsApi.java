@@ -49,6 +49,7 @@ public final class DocumentsApi {
   static final int DEFAULT_LIMIT = 200;
   static final int MAX_LIMIT = 1000;
   static final int MAX_QUERY = 200;
+  private static final String ANSWERED = "quire.api.answered";
 
   private final Library library;
 
@@ -70,9 +71,14 @@ public final class DocumentsApi {
     }));
   }
 
-  /** The answer to a request that matched no route under /api. */
+  /**
+   * Called for every 404 under /api: a request that matched no route gets a JSON error too (a
+   * handler's own 404, such as an unknown document, is left as it is).
+   */
   public static void notFound(Context ctx) {
-    error(ctx, ApiError.NOT_FOUND, "no such API: " + ctx.method() + " " + ctx.path());
+    if (ctx.attribute(ANSWERED) == null) {
+      error(ctx, ApiError.NOT_FOUND, "no such API: " + ctx.method() + " " + ctx.path());
+    }
   }
 
   @FunctionalInterface
@@ -102,6 +108,7 @@ public final class DocumentsApi {
   }
 
   static void error(Context ctx, ApiError e, String message) {
+    ctx.attribute(ANSWERED, Boolean.TRUE);
     ObjectNode body = F.objectNode();
     body.putObject("error").put("code", e.code).put("message", message);
     ctx.status(e.status).header("Cache-Control", "no-store")
