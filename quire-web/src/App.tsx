@@ -4,6 +4,7 @@ import { setApiName } from './api';
 import { HomePage } from './home/HomePage';
 import { EditorPage } from './editor/EditorPage';
 import { NameDialog } from './NameDialog';
+import { mayLeave, navigate, onNavigate } from './nav';
 
 /** The page for a path: the home page, or the editor of /d/<id>. */
 function route(path: string): { page: 'home' } | { page: 'editor'; id: string } | { page: 'missing' } {
@@ -12,18 +13,25 @@ function route(path: string): { page: 'home' } | { page: 'editor'; id: string } 
   return m ? { page: 'editor', id: m[1] } : { page: 'missing' };
 }
 
-/** Moves to another page of the app without reloading it. */
-export function navigate(path: string): void {
-  history.pushState(null, '', path);
-  window.dispatchEvent(new PopStateEvent('popstate'));
-}
-
 export function App() {
   const [path, setPath] = useState(location.pathname);
   const [name, setName] = useState<string | null>(savedName());
 
   useEffect(() => {
-    const onPop = () => setPath(location.pathname);
+    let current = location.pathname;
+    onNavigate((p) => {
+      current = p;
+      setPath(p);
+    });
+    // Back and Forward: the browser has already moved, so staying means moving back.
+    const onPop = () => {
+      if (location.pathname !== current && !mayLeave()) {
+        history.pushState(null, '', current);
+        return;
+      }
+      current = location.pathname;
+      setPath(current);
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);

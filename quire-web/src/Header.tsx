@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { colourOf, initials, saveName } from './identity';
 import { NameDialog } from './NameDialog';
-import { navigate } from './App';
+import { navigate } from './nav';
 
 /** The bar at the top of every page: the logo (home), the page's own controls, and who you are. */
 export function Header({ name, onRename, children }: { name: string; onRename: (n: string) => void; children?: ReactNode }) {

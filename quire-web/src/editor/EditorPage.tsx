@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import 'quill-cursors/css';
 import { Header } from '../Header';
-import { navigate } from '../App';
+import { navigate, setLeaveGuard } from '../nav';
 import { initials } from '../identity';
 import { restoreDocument } from '../api';
 import { DocumentSession, type SessionView } from './session';
@@ -17,11 +17,18 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
   useEffect(() => {
     const s = new DocumentSession(id, name, host.current!, titleRef.current!, setView);
     session.current = s;
+    setLeaveGuard(() => s.hasUnsentChanges());
     return () => {
+      setLeaveGuard(null);
       s.destroy();
       session.current = null;
     };
-  }, [id, name]);
+    // The name is read once here; a later change goes to the open session (no reconnect: that
+    // would throw away edits still waiting for the server).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id]);
+
+  useEffect(() => session.current?.rename(name), [name]);
 
   const title = view?.title.trim() || 'Untitled document';
   useEffect(() => {
@@ -49,7 +56,7 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
             }
           }}
         />
-        <div className={`sync sync-${sync?.kind ?? 'connecting'}`} role="status" aria-live="polite" data-testid="sync-state">
+        <div className={`sync sync-${sync?.kind ?? 'connecting'}`} title={sync?.label} role="status" aria-live="polite" data-testid="sync-state">
           <span className="sync-dot" aria-hidden="true" />
           <span className="sync-label">{sync?.label ?? 'Connecting…'}</span>
         </div>

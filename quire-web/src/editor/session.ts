@@ -46,7 +46,7 @@ export class DocumentSession {
   private readonly presence: any;
   private readonly localPresence: any;
   private readonly peers = new Map<string, Peer>();
-  private readonly colour: string;
+  private colour: string;
   private everConnected = false;
   private titleText = '';
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -55,7 +55,7 @@ export class DocumentSession {
 
   constructor(
     private readonly id: string,
-    private readonly name: string,
+    private name: string,
     editorHost: HTMLElement,
     private readonly titleInput: HTMLInputElement,
     private readonly onChange: (v: SessionView) => void,
@@ -95,6 +95,19 @@ export class DocumentSession {
     if (this.statsTimer) clearTimeout(this.statsTimer);
     for (const c of this.cleanups) c();
     this.live.close();
+  }
+
+  /** The person changed their name: others see the new one beside the cursor from now on. */
+  rename(name: string): void {
+    if (name === this.name) return;
+    this.name = name;
+    this.colour = colourOf(name);
+    this.sendPresence(this.quill.getSelection() ?? { index: 0, length: 0 });
+  }
+
+  /** Whether edits made here have not been acknowledged yet (leaving would lose them). */
+  hasUnsentChanges(): boolean {
+    return syncState(this.facts()).unsent;
   }
 
   /** Puts the caret in the text (Enter in the title goes there). */

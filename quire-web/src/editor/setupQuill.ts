@@ -94,7 +94,7 @@ export function createQuill(host: HTMLElement): Quill {
 /** Shortcuts beyond Quill's own (bold, italic, underline, undo, redo, indent with Tab). */
 function shortcuts(): Record<string, unknown> {
   const toggle = (format: string, value: unknown = true) =>
-    function (this: { quill: Quill }, range: { index: number; length: number }, context: { format: Record<string, unknown> }) {
+    function (this: { quill: Quill }, _range: { index: number; length: number }, context: { format: Record<string, unknown> }) {
       this.quill.format(format, context.format[format] === value ? false : value, 'user');
       return false;
     };

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, createDocument, deleteDocument, listDocuments, renameDocument, restoreDocument, type DocumentInfo, type Sort } from '../api';
-import { navigate } from '../App';
+import { navigate } from '../nav';
 import { Header } from '../Header';
 import { ago } from '../time';
 
