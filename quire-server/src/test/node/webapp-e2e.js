@@ -96,6 +96,19 @@ async function converge(a, b, pred, what) {
   throw new Error(`the editors did not converge on ${what}: ${JSON.stringify(await editorText(a))} vs ${JSON.stringify(await editorText(b))}`);
 }
 
+/** Waits for `promise`, failing after the deadline. */
+async function within(promise, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${DEADLINE} ms`)), DEADLINE);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function newDoc(title) {
   return (await api('POST', '/api/documents', {title})).document.id;
 }
@@ -245,11 +258,13 @@ const scenarios = {
     await ann.page.locator('#doc-title').fill('Quarterly plan');
     await bob.page.waitForFunction(() => document.querySelector('#doc-title').value === 'Quarterly plan', null, {timeout: DEADLINE});
     await bob.page.waitForFunction(() => document.title.startsWith('Quarterly plan'), null, {timeout: DEADLINE});
+    // The list writes waiting catalog updates before it reads; the copy follows the title's
+    // commit at once, so this takes one or two requests.
     const deadline = Date.now() + DEADLINE;
     let listed;
     do {
       listed = (await api('GET', '/api/documents?q=quarterly')).documents.find((d) => d.id === id);
-    } while (!listed && Date.now() < deadline && await bob.page.waitForTimeout(0) === undefined);
+    } while (!listed && Date.now() < deadline);
     assert.ok(listed, 'the new title is listed');
   },
 
@@ -267,6 +282,53 @@ const scenarios = {
     await ann.page.getByRole('button', {name: 'Restore it'}).click();
     await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
     await textMatches(ann, (t) => t.includes('Keep me'), 'the restored text');
+  },
+
+  // Leaving with edits the server has not acknowledged asks first, inside the app and when the
+  // page itself is closed; staying keeps the edits, which are sent once back online.
+  'leaving-with-unsent-edits-asks': async (run) => {
+    const id = await newDoc('Unsent');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.context.setOffline(true);
+    await syncIs(ann, OFFLINE);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Not sent yet');
+    const asked = [];
+    let beforeUnload;
+    const sawBeforeUnload = new Promise((resolve) => (beforeUnload = resolve));
+    ann.page.on('dialog', (d) => {
+      asked.push(d.type());
+      if (d.type() === 'beforeunload') beforeUnload();
+      d.dismiss(); // "stay"
+    });
+    await ann.page.getByRole('link', {name: 'Quire: all documents'}).click();
+    assert.deepEqual(asked, ['confirm']);
+    assert.ok(ann.page.url().endsWith('/d/' + id), `left the editor: ${ann.page.url()}`);
+    await ann.page.close({runBeforeUnload: true});
+    await within(sawBeforeUnload, 'the beforeunload prompt');
+    assert.deepEqual(asked, ['confirm', 'beforeunload']);
+    await ann.context.setOffline(false);
+    await syncIs(ann, SAVED);
+    const check = await run.person('Bob');
+    await run.open(check, id);
+    await textMatches(check, (t) => t.includes('Not sent yet'), 'the edit kept by staying');
+  },
+
+  // An op the server refuses (here: the document would pass max-doc-length, which the test's
+  // second server sets to 60) reloads the document and says so.
+  'refused-op-reloads-and-says-so': async (run) => {
+    const id = await newDoc('Small');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Short text that fits.');
+    await syncIs(ann, SAVED);
+    // One insertion (as a paste is): one op, refused whole.
+    await ann.page.keyboard.insertText(' And then far too much text for this tiny document limit.');
+    await ann.page.getByText(/The server refused a change \(ERR_OT_DOC_TOO_LARGE/).waitFor({timeout: DEADLINE});
+    await textMatches(ann, (t) => t.trim() === 'Short text that fits.', 'the document as the server has it');
+    await syncIs(ann, SAVED);
   },
 
   // The home page: create, find, rename, delete with undo.

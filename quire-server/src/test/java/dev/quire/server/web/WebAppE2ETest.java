@@ -57,7 +57,11 @@ class WebAppE2ETest {
   }
 
   private static void passes(String scenario) {
-    NodeScript.Result r = NodeScript.run(DEADLINE, "webapp-e2e.js", server.httpUrl(), SCREENSHOTS.toString(), scenario);
+    passes(server, scenario);
+  }
+
+  private static void passes(TestServer on, String scenario) {
+    NodeScript.Result r = NodeScript.run(DEADLINE, "webapp-e2e.js", on.httpUrl(), SCREENSHOTS.toString(), scenario);
     List<String> lines = r.jsonLines();
     assertEquals(1, lines.size(), () -> "expected one result line\n" + r.transcript());
     assertTrue(lines.get(0).contains("\"ok\":true"), () -> scenario + " failed (screenshots in " + SCREENSHOTS + ")\n"
@@ -98,6 +102,19 @@ class WebAppE2ETest {
   @Test
   void aDocumentDeletedWhileOpenSaysSoAndCanBeRestored() {
     passes("deleted-while-open");
+  }
+
+  @Test
+  void leavingWithUnsentEditsAsksFirstAndStayingKeepsThem() {
+    passes("leaving-with-unsent-edits-asks");
+  }
+
+  @Test
+  void anOpTheServerRefusesReloadsTheDocumentAndSaysSo() {
+    // A server of its own, whose documents hold at most 60 characters.
+    try (TestServer small = TestServer.start(dir.resolve("small"), Map.of("max-doc-length", "60"))) {
+      passes(small, "refused-op-reloads-and-says-so");
+    }
   }
 
   @Test
