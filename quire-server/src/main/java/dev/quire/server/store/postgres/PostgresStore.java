@@ -9,6 +9,7 @@ import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.store.jdbc.JdbcCatalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,7 +47,18 @@ public final class PostgresStore implements DocumentStore {
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
     this.url = url;
     this.db = db;
-    this.catalog = new PostgresCatalog(db);
+    // Every catalog statement is idempotent, so reads and writes alike may be retried once.
+    this.catalog = new JdbcCatalog(new JdbcCatalog.Connections() {
+      @Override
+      public <T> T read(String what, JdbcCatalog.Work<T> work) {
+        return db.retryable(what, work::run);
+      }
+
+      @Override
+      public <T> T write(String what, JdbcCatalog.Work<T> work) {
+        return db.retryable(what, work::run);
+      }
+    });
   }
 
   /** The document catalog, in the same database and on the same pool. */

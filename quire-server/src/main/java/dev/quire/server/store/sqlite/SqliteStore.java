@@ -9,6 +9,7 @@ import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.store.jdbc.JdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,17 @@ public final class SqliteStore implements DocumentStore {
   private SqliteStore(Path file, SqliteConnections db) {
     this.file = file;
     this.db = db;
-    this.catalog = new SqliteCatalog(db);
+    this.catalog = new JdbcCatalog(new JdbcCatalog.Connections() {
+      @Override
+      public <T> T read(String what, JdbcCatalog.Work<T> work) {
+        return db.read(what, work::run);
+      }
+
+      @Override
+      public <T> T write(String what, JdbcCatalog.Work<T> work) {
+        return db.write(what, work::run); // the store's one writer: catalog writes queue with commits
+      }
+    });
   }
 
   /**

@@ -1,20 +1,35 @@
-package dev.quire.server.store.sqlite;
+package dev.quire.server.store.jdbc;
 
 import dev.quire.server.store.DocumentCatalog;
-import dev.quire.server.store.jdbc.CatalogSql;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The embedded catalog: a table in the store's own file, on the store's connections, so catalog
- * writes queue behind the same fair write lock as commits instead of meeting them as
- * {@code SQLITE_BUSY}. Writes are rare (renames, deletes, and edit times batched every few
- * seconds), so sharing the writer costs commits nothing measurable.
+ * The catalog on a store's own connections: {@link CatalogSql}'s statements, run the way the
+ * store runs its work. On SQLite, writes take the store's single writer behind its fair lock
+ * (they queue with commits instead of meeting them as {@code SQLITE_BUSY}); on PostgreSQL every
+ * statement is safe to run twice (an insert that does nothing on a taken id, updates guarded by
+ * "newer wins"), so the store may retry any of them on a fresh connection.
  */
-final class SqliteCatalog implements DocumentCatalog {
-  private final SqliteConnections db;
+public final class JdbcCatalog implements DocumentCatalog {
+  /** Work on one connection. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
 
-  SqliteCatalog(SqliteConnections db) {
+  /** How the owning store runs work; {@code what} names it in errors. */
+  public interface Connections {
+    <T> T read(String what, Work<T> work);
+
+    <T> T write(String what, Work<T> work);
+  }
+
+  private final Connections db;
+
+  public JdbcCatalog(Connections db) {
     this.db = db;
   }
 
