@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import 'quill-cursors/css';
 import { Header } from '../Header';
 import { navigate, setLeaveGuard } from '../nav';
 import { initials } from '../identity';
 import { restoreDocument } from '../api';
 import { DocumentSession, type SessionView } from './session';
+import { Shortcuts } from './Shortcuts';
 
 /** The editor of one document: title, toolbar, text, who is here, and whether it is saved. */
 export function EditorPage({ id, name, onRename }: { id: string; name: string; onRename: (n: string) => void }) {
@@ -13,6 +14,8 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
   const session = useRef<DocumentSession | null>(null);
   const [view, setView] = useState<SessionView | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
+  const closeHelp = useCallback(() => setHelp(false), []);
 
   useEffect(() => {
     const s = new DocumentSession(id, name, host.current!, titleRef.current!, setView);
@@ -111,7 +114,9 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
         <span data-testid="word-count">{view?.words ?? 0} {view?.words === 1 ? 'word' : 'words'}</span>
         <span aria-hidden="true">·</span>
         <span data-testid="char-count">{view?.chars ?? 0} {view?.chars === 1 ? 'character' : 'characters'}</span>
+        <button className="link-button shortcuts-button" onClick={() => setHelp(true)}>Keyboard shortcuts</button>
       </footer>
+      {help && <Shortcuts onClose={closeHelp} />}
     </div>
   );
 }

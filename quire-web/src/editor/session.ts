@@ -70,6 +70,7 @@ export class DocumentSession {
     const conn = this.live.connection;
     conn.on('state', (state: string) => {
       if (state === 'connected') this.everConnected = true;
+      else this.forgetPeers(); // who left meanwhile cannot tell us; who stayed is sent again on reconnect
       this.refresh();
     });
     this.listen(window, 'online', () => this.refresh());
@@ -249,6 +250,14 @@ export class DocumentSession {
       if (range) this.sendPresence(range);
     });
     this.cleanups.push(() => this.localPresence.destroy());
+  }
+
+  private forgetPeers(): void {
+    if (this.peers.size === 0) return;
+    const cursors = this.quill.getModule('cursors') as any;
+    for (const id of this.peers.keys()) cursors.removeCursor(id);
+    this.peers.clear();
+    this.update({ peers: [] });
   }
 
   private sendPresence(range: { index: number; length: number }): void {
