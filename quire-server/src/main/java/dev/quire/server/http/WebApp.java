@@ -1,6 +1,7 @@
 package dev.quire.server.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,10 +73,13 @@ public final class WebApp {
   }
 
   public void mount(JavalinDefaultRoutingApi routes) {
-    routes.get("/", this::index);
-    routes.get("/d/{id}", this::index);
-    routes.get("/assets/{name}", ctx -> file(ctx, "assets/", ctx.pathParam("name"), IMMUTABLE));
-    routes.get("/favicon.svg", ctx -> file(ctx, "", "favicon.svg", "public, max-age=86400"));
+    // HEAD too: caches and checkers ask for the headers alone (Jetty drops the body).
+    for (HandlerType method : new HandlerType[] {HandlerType.GET, HandlerType.HEAD}) {
+      routes.addHttpHandler(method, "/", this::index);
+      routes.addHttpHandler(method, "/d/{id}", this::index);
+      routes.addHttpHandler(method, "/assets/{name}", ctx -> file(ctx, "assets/", ctx.pathParam("name"), IMMUTABLE));
+      routes.addHttpHandler(method, "/favicon.svg", ctx -> file(ctx, "", "favicon.svg", "public, max-age=86400"));
+    }
   }
 
   private void index(Context ctx) {

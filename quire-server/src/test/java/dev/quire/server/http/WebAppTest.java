@@ -72,6 +72,10 @@ class WebAppTest {
     Matcher css = Pattern.compile("href=\"(/assets/[^\"]+\\.css)\"").matcher(http.get("/").body());
     assertTrue(css.find());
     assertEquals("text/css; charset=utf-8", http.get(css.group(1)).header("Content-Type"));
+    Http.Reply head = http.raw("HEAD", js, null, null);
+    assertEquals(200, head.status());
+    assertEquals("public, max-age=31536000, immutable", head.header("Cache-Control"));
+    assertEquals("no-cache", http.raw("HEAD", "/d/x1", null, null).header("Cache-Control"));
   }
 
   @Test
