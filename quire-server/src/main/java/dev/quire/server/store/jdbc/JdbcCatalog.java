@@ -20,51 +20,62 @@ public final class JdbcCatalog implements DocumentCatalog {
     T run(Connection connection) throws SQLException;
   }
 
-  /** How the owning store runs work; {@code what} names it in errors. */
-  public interface Connections {
-    <T> T read(String what, Work<T> work);
-
-    <T> T write(String what, Work<T> work);
+  /** How the owning store runs work (reads, or writes); {@code what} names it in errors. */
+  @FunctionalInterface
+  public interface Runner {
+    Object run(String what, Work<?> work);
   }
 
-  private final Connections db;
+  private final Runner reads;
+  private final Runner writes;
 
-  public JdbcCatalog(Connections db) {
-    this.db = db;
+  public JdbcCatalog(Runner reads, Runner writes) {
+    this.reads = reads;
+    this.writes = writes;
   }
 
   @Override
   public boolean add(Entry entry) {
-    return db.write("add document " + entry.id() + " to the catalog", c -> CatalogSql.add(c, entry));
+    return write("add document " + entry.id() + " to the catalog", c -> CatalogSql.add(c, entry));
   }
 
   @Override
   public Optional<Entry> get(String id) {
-    return db.read("read document " + id + " from the catalog", c -> CatalogSql.get(c, id));
+    return read("read document " + id + " from the catalog", c -> CatalogSql.get(c, id));
   }
 
   @Override
   public List<Entry> list(Query query) {
-    return db.read("list the catalog", c -> CatalogSql.list(c, query));
+    return read("list the catalog", c -> CatalogSql.list(c, query));
   }
 
   @Override
   public boolean setTitle(String id, String title, long titleVersion) {
-    return db.write("set the title of " + id, c -> CatalogSql.setTitle(c, id, title, titleVersion));
+    return write("set the title of " + id, c -> CatalogSql.setTitle(c, id, title, titleVersion));
   }
 
   @Override
   public boolean recordEdit(String id, long at, String by) {
-    return db.write("record an edit of " + id, c -> CatalogSql.recordEdit(c, id, at, by));
+    return write("record an edit of " + id, c -> CatalogSql.recordEdit(c, id, at, by));
   }
 
   @Override
   public boolean markDeleted(String id, long at) {
-    return db.write("delete " + id, c -> CatalogSql.markDeleted(c, id, at));
+    return write("delete " + id, c -> CatalogSql.markDeleted(c, id, at));
   }
 
   @Override
   public boolean restore(String id) {
-    return db.write("restore " + id, c -> CatalogSql.restore(c, id));
+    return write("restore " + id, c -> CatalogSql.restore(c, id));
+  }
+
+  @SuppressWarnings("unchecked") // a Runner returns what its Work returned
+  private <T> T read(String what, Work<T> work) {
+    return (T) reads.run(what, work);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T write(String what, Work<T> work) {
+    return (T) writes.run(what, work);
   }
 }

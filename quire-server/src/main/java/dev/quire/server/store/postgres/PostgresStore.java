@@ -48,17 +48,7 @@ public final class PostgresStore implements DocumentStore {
     this.url = url;
     this.db = db;
     // Every catalog statement is idempotent, so reads and writes alike may be retried once.
-    this.catalog = new JdbcCatalog(new JdbcCatalog.Connections() {
-      @Override
-      public <T> T read(String what, JdbcCatalog.Work<T> work) {
-        return db.retryable(what, work::run);
-      }
-
-      @Override
-      public <T> T write(String what, JdbcCatalog.Work<T> work) {
-        return db.retryable(what, work::run);
-      }
-    });
+    this.catalog = new JdbcCatalog((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
   }
 
   /** The document catalog, in the same database and on the same pool. */

@@ -54,17 +54,8 @@ public final class SqliteStore implements DocumentStore {
   private SqliteStore(Path file, SqliteConnections db) {
     this.file = file;
     this.db = db;
-    this.catalog = new JdbcCatalog(new JdbcCatalog.Connections() {
-      @Override
-      public <T> T read(String what, JdbcCatalog.Work<T> work) {
-        return db.read(what, work::run);
-      }
-
-      @Override
-      public <T> T write(String what, JdbcCatalog.Work<T> work) {
-        return db.write(what, work::run); // the store's one writer: catalog writes queue with commits
-      }
-    });
+    // Catalog writes take the store's one writer: they queue with commits.
+    this.catalog = new JdbcCatalog((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
   }
 
   /**

@@ -1,11 +1,8 @@
 package dev.quire.server.store.postgres;
 
-import static dev.quire.server.store.postgres.ThrowawayDatabase.execute;
-
 import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentCatalogContract;
 import dev.quire.server.store.DocumentStore;
-import java.sql.Connection;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,11 +25,7 @@ class PostgresCatalogTest extends DocumentCatalogContract {
 
   @Override
   protected DocumentStore newStore() throws SQLException {
-    PostgresStore opened = PostgresStore.open(db.url());
-    try (Connection c = db.connect()) {
-      execute(c, "TRUNCATE documents");
-    }
-    return opened;
+    return db.openEmptied("documents");
   }
 
   @Override
