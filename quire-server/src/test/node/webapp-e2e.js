@@ -96,6 +96,16 @@ async function converge(a, b, pred, what) {
   throw new Error(`the editors did not converge on ${what}: ${JSON.stringify(await editorText(a))} vs ${JSON.stringify(await editorText(b))}`);
 }
 
+/** A new document titled `title`, open in the browsers of Ann and Bob. */
+async function twoPeopleIn(run, title) {
+  const id = await newDoc(title);
+  const ann = await run.person('Ann');
+  const bob = await run.person('Bob');
+  await run.open(ann, id);
+  await run.open(bob, id);
+  return {id, ann, bob};
+}
+
 /** Waits for `promise`, failing after the deadline. */
 async function within(promise, what) {
   let timer;
@@ -117,11 +127,7 @@ const scenarios = {
   // Two people type into the same paragraph at once: both edits survive, identically, and each
   // sees the other's cursor (with their name) and avatar.
   'concurrent-typing': async (run) => {
-    const id = await newDoc('Concurrent');
-    const ann = await run.person('Ann');
-    const bob = await run.person('Bob');
-    await run.open(ann, id);
-    await run.open(bob, id);
+    const {ann, bob} = await twoPeopleIn(run, 'Concurrent');
     await ann.page.locator('.ql-editor').click();
     await ann.page.keyboard.type('Hello world');
     await textMatches(bob, (t) => t.includes('Hello world'), '"Hello world"');
@@ -145,11 +151,7 @@ const scenarios = {
 
   // Bold from the keyboard and italic from the toolbar, applied by one, show for the other.
   'formatting-shows-for-the-other': async (run) => {
-    const id = await newDoc('Formatting');
-    const ann = await run.person('Ann');
-    const bob = await run.person('Bob');
-    await run.open(ann, id);
-    await run.open(bob, id);
+    const {ann, bob} = await twoPeopleIn(run, 'Formatting');
     await ann.page.locator('.ql-editor').click();
     await ann.page.keyboard.type('Make me bold');
     await ann.page.keyboard.press(`${MOD}+A`);
@@ -165,11 +167,7 @@ const scenarios = {
   // Offline, a person keeps typing; back online, the edits arrive and the state goes from
   // "Offline" to "All changes saved".
   'offline-edits-arrive': async (run) => {
-    const id = await newDoc('Offline');
-    const ann = await run.person('Ann');
-    const bob = await run.person('Bob');
-    await run.open(ann, id);
-    await run.open(bob, id);
+    const {ann, bob} = await twoPeopleIn(run, 'Offline');
     await ann.page.evaluate(() => {
       window.__states = [];
       const el = document.querySelector('[data-testid="sync-state"]');
@@ -193,11 +191,7 @@ const scenarios = {
 
   // Undo takes back only one's own typing, never the other person's.
   'undo-keeps-the-others-text': async (run) => {
-    const id = await newDoc('Undo');
-    const ann = await run.person('Ann');
-    const bob = await run.person('Bob');
-    await run.open(ann, id);
-    await run.open(bob, id);
+    const {ann, bob} = await twoPeopleIn(run, 'Undo');
     await ann.page.locator('.ql-editor').click();
     await ann.page.keyboard.type('Ann wrote this.');
     await textMatches(bob, (t) => t.includes('Ann wrote this.'), "Ann's text");
@@ -262,11 +256,7 @@ const scenarios = {
 
   // A title typed by one person appears for the other as they type, and in the list.
   'title-changes-live': async (run) => {
-    const id = await newDoc('First title');
-    const ann = await run.person('Ann');
-    const bob = await run.person('Bob');
-    await run.open(ann, id);
-    await run.open(bob, id);
+    const {id, ann, bob} = await twoPeopleIn(run, 'First title');
     await ann.page.locator('#doc-title').fill('Quarterly plan');
     await bob.page.waitForFunction(() => document.querySelector('#doc-title').value === 'Quarterly plan', null, {timeout: DEADLINE});
     await bob.page.waitForFunction(() => document.title.startsWith('Quarterly plan'), null, {timeout: DEADLINE});
