@@ -333,6 +333,44 @@ const scenarios = {
     await syncIs(ann, SAVED);
   },
 
+  // Whatever another client puts in a document or in its presence, the page renders no script:
+  // a javascript: link becomes about:blank, a name is text, a colour must be #rrggbb.
+  'hostile-content-is-neutralised': async (run) => {
+    const id = await newDoc('Links');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    const h = require('./lib/harness');
+    const mallory = h.connect(base.replace(/^http/, 'ws') + '/ws?name=Mallory');
+    await h.connected(mallory);
+    const doc = mallory.get('docs', id);
+    await h.subscribe(doc);
+    await h.submit(doc, [
+      {insert: 'click me', attributes: {link: 'javascript:alert(document.domain)'}},
+      {insert: ' or '},
+      {insert: 'me', attributes: {link: ' JaVa\tScRiPt:alert(1)'}},
+      {insert: ' but '},
+      {insert: 'this is fine', attributes: {link: 'https://example.com/ok'}},
+    ]);
+    const presence = mallory.getDocPresence('docs', id);
+    await h.call((cb) => presence.subscribe(cb));
+    const local = presence.create('mallory');
+    const evilName = '<img src=x onerror=window.__pwned=1>';
+    await h.call((cb) => local.submit({index: 2, length: 3, name: evilName, color: 'red;background:url(//x)'}, cb));
+
+    const link = (text) => ann.page.locator('.ql-editor a', {hasText: text});
+    await link('click me').waitFor({timeout: DEADLINE});
+    assert.equal(await link('click me').getAttribute('href'), 'about:blank');
+    assert.equal(await link(/^me$/).getAttribute('href'), 'about:blank');
+    assert.equal(await link('this is fine').getAttribute('href'), 'https://example.com/ok');
+    const flag = ann.page.locator('.ql-cursor .ql-cursor-name', {hasText: evilName});
+    await flag.waitFor({state: 'attached', timeout: DEADLINE});
+    assert.equal(await ann.page.locator('.ql-cursor img, .avatars img').count(), 0);
+    assert.equal(await ann.page.evaluate(() => window.__pwned), undefined);
+    const caret = await ann.page.locator('.ql-cursor .ql-cursor-caret').first().evaluate((e) => e.style.backgroundColor);
+    assert.ok(!/url|red/.test(caret), `a hostile colour was used: ${caret}`);
+    mallory.close();
+  },
+
   // The home page: create, find, rename, delete with undo.
   'home-page': async (run) => {
     const ann = await run.person('Ann');

@@ -118,6 +118,11 @@ class WebAppE2ETest {
   }
 
   @Test
+  void hostileLinksNamesAndColoursFromAnotherClientRunNoScript() {
+    passes("hostile-content-is-neutralised");
+  }
+
+  @Test
   void theHomePageCreatesFindsRenamesAndDeletesWithUndo() {
     passes("home-page");
   }
