@@ -48,6 +48,7 @@ export class DocumentSession {
   private readonly peers = new Map<string, Peer>();
   private colour: string;
   private everConnected = false;
+  private unshowable = false;
   private titleText = '';
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
   private view: SessionView;
@@ -132,13 +133,23 @@ export class DocumentSession {
       this.refresh();
     });
     doc.on('op', (op: any, source: any) => {
-      if (source !== quill) quill.updateContents(op, 'api');
+      if (source !== quill && !this.unshowable) {
+        try {
+          quill.updateContents(op, 'api');
+        } catch (e) {
+          // A format Quill cannot render (a formula without KaTeX, say): stop editing, say why.
+          console.error('could not show an edit', e);
+          this.cannotShow();
+          return;
+        }
+        if (hasEmbed(op)) this.checkShown();
+      }
       this.refresh();
     });
     doc.on('nothing pending', () => this.refresh());
     doc.on('load', () => {
       // After the first: a refused op made sharedb fetch the document again (a "hard rollback").
-      if (this.view.loaded && doc.type) this.setContents();
+      if (this.view.loaded && doc.type && this.setContents()) this.checkShown();
     });
     doc.on('del', () => {
       quill.disable();
@@ -149,16 +160,54 @@ export class DocumentSession {
   }
 
   private load(): void {
-    this.setContents();
+    if (!this.setContents() || !this.checkShown()) return;
     this.quill.enable();
     this.update({ loaded: true, problem: null });
     this.sendPresence(this.quill.getSelection() ?? { index: 0, length: 0 });
   }
 
-  private setContents(): void {
-    this.quill.setContents(this.doc.data, 'api');
+  /** Shows the document as it is now; false (and editing off) if Quill cannot render it. */
+  private setContents(): boolean {
+    try {
+      this.quill.setContents(this.doc.data, 'api');
+    } catch (e) {
+      console.error('could not show the document', e);
+      this.cannotShow();
+      return false;
+    }
     (this.quill.getModule('history') as any).clear();
     this.stats();
+    return true;
+  }
+
+  /**
+   * Whether Quill shows the whole document. Quill silently drops embeds it has no format for
+   * (another program may insert any object), and then its positions no longer match the
+   * document's: typing would land in the wrong place for everyone. So such a document is shown
+   * read-only, with the reason.
+   */
+  private checkShown(): boolean {
+    const ops: any[] = this.doc.data?.ops ?? [];
+    let length = 0;
+    for (const op of ops) length += typeof op.insert === 'string' ? op.insert.length : 1;
+    const last = ops[ops.length - 1]?.insert;
+    const quillAddsNewline = !(typeof last === 'string' && last.endsWith('\n'));
+    const shown = this.quill.getLength();
+    if (shown === length || (quillAddsNewline && shown === length + 1)) return true;
+    this.cannotShow();
+    return false;
+  }
+
+  private cannotShow(): void {
+    this.unshowable = true; // Quill's view no longer matches the document: apply nothing more
+    this.quill.disable();
+    this.update({
+      loaded: true,
+      problem: {
+        kind: 'error',
+        text: 'This document contains content this editor cannot show (added by another program). Editing is turned off here so that nothing is changed by mistake.',
+      },
+    });
   }
 
   private async missing(): Promise<void> {
@@ -300,6 +349,11 @@ export class DocumentSession {
     target.addEventListener(type, fn);
     this.cleanups.push(() => target.removeEventListener(type, fn));
   }
+}
+
+function hasEmbed(op: any): boolean {
+  const ops: any[] = Array.isArray(op) ? op : op?.ops ?? [];
+  return ops.some((c) => c.insert !== undefined && typeof c.insert !== 'string');
 }
 
 function message(err: any): string {

@@ -368,6 +368,11 @@ const scenarios = {
     assert.equal(await ann.page.evaluate(() => window.__pwned), undefined);
     const caret = await ann.page.locator('.ql-cursor .ql-cursor-caret').first().evaluate((e) => e.style.backgroundColor);
     assert.ok(!/url|red/.test(caret), `a hostile colour was used: ${caret}`);
+
+    // An embed Quill has no format for would shift every position after it: read-only, and why.
+    await h.submit(doc, [{retain: 5}, {insert: {mystery: {x: 1}}}]);
+    await ann.page.getByText(/contains content this editor cannot show/).waitFor({timeout: DEADLINE});
+    assert.equal(await ann.page.locator('.ql-editor').getAttribute('contenteditable'), 'false');
     mallory.close();
   },
 
