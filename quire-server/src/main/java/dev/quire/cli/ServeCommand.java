@@ -86,6 +86,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--redis-url", paramLabel = "URL", description = "cluster mode: Redis, redis://host:port (default: the in-process bus)")
   String redisUrl;
 
+  @Option(names = "--catalog-flush", paramLabel = "DURATION", description = "how often edit times and titles are written to the document list, at most one write per document (default: PT2S)")
+  String catalogFlush;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new LinkedHashMap<>();
@@ -108,6 +111,7 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "shutdown-grace", shutdownGrace);
     put(flags, "database-url", databaseUrl);
     put(flags, "redis-url", redisUrl);
+    put(flags, "catalog-flush", catalogFlush);
     QuireConfig config;
     try {
       config = ConfigLoader.load(configFile, System.getenv(), flags);

@@ -2,14 +2,20 @@ package dev.quire.server;
 
 import dev.quire.server.bus.Bus;
 import dev.quire.server.bus.InProcessBus;
+import dev.quire.server.catalog.CatalogSync;
+import dev.quire.server.catalog.DisplayNames;
+import dev.quire.server.catalog.Library;
 import dev.quire.server.collab.DocumentRegistry;
 import dev.quire.server.collab.History;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
 import dev.quire.server.config.QuireConfig;
+import dev.quire.server.http.DocumentsApi;
+import dev.quire.server.http.WebApp;
 import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.protocol.Agent;
 import dev.quire.server.protocol.ServerContext;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.bus.redis.RedisBus;
 import dev.quire.server.store.postgres.PostgresStore;
@@ -21,6 +27,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,8 +48,10 @@ import org.slf4j.LoggerFactory;
 public final class QuireServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuireServer.class);
 
-  /** The one collection documents live in (sharedb-protocol.md §7). */
-  public static final String COLLECTION = "docs";
+  /** The collection documents live in (sharedb-protocol.md §7). */
+  public static final String COLLECTION = Library.DOCS;
+  /** The collection of documents' titles: plain-text rich-text documents with the same ids. */
+  public static final String TITLES = Library.TITLES;
   /** The Prometheus text exposition format, version 0.0.4, which every scraper reads. */
   static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -53,13 +62,15 @@ public final class QuireServer implements AutoCloseable {
   private final ExecutorService storePool;
   private final ScheduledExecutorService timers;
   private final DocumentRegistry registry;
+  private final DocumentRegistry titleRegistry;
+  private final CatalogSync catalogSync;
   private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
   private final Javalin app;
   /** This server's own registry (not a global one: several servers may share a JVM, as in tests). */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean stopping;
 
-  private QuireServer(QuireConfig config, DocumentStore store, Bus bus) {
+  private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, Bus bus) {
     this.config = config;
     this.store = store;
     this.bus = bus;
@@ -73,18 +84,34 @@ public final class QuireServer implements AutoCloseable {
     ServerMetrics metrics = new ServerMetrics(meterRegistry);
     this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, timers, settings, clock,
         metrics);
+    this.titleRegistry = new DocumentRegistry(TITLES, store, bus, docPool, storePool, timers, settings, clock,
+        metrics);
     metrics.gauge("quire.connections", "open WebSocket connections", agents::size);
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
-    ServerContext ctx = new ServerContext(registry, new PresenceHub(bus, java.util.UUID.randomUUID().toString()), store, new History(store), storePool,
-        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics);
+    String serverId = java.util.UUID.randomUUID().toString();
+    History history = new History(store);
+    this.catalogSync = new CatalogSync(catalog);
+    Library library = new Library(catalog, registry, titleRegistry, history, clock, serverId);
+    library.syncTitles(catalogSync);
+    // A title edit is an edit of its document: both set "last edited by".
+    ServerContext.EditListener edits = (collection, docId, user) -> catalogSync.edited(docId, user, clock.millis());
+    ServerContext ctx = new ServerContext(List.of(registry, titleRegistry), new PresenceHub(bus, serverId), store, history, storePool,
+        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics, edits);
     WireListener listener = new WireListener() {
       @Override
       public void onOpen(WireConnection c) {
+        onOpen(c, Map.of());
+      }
+
+      @Override
+      public void onOpen(WireConnection c, Map<String, List<String>> query) {
         if (stopping) {
           c.close(1012, "the server is restarting; reconnect");
           return;
         }
-        agents.put(c, new Agent(c, ctx));
+        List<String> names = query.get("name");
+        String user = DisplayNames.clean(names == null || names.isEmpty() ? null : names.get(0));
+        agents.put(c, new Agent(c, ctx, user));
         log.debug("conn={} open from {}", c.id(), c.remoteAddress());
       }
 
@@ -118,13 +145,29 @@ public final class QuireServer implements AutoCloseable {
       });
       cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
           .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
+      new DocumentsApi(library).mount(cfg.routes);
+      new WebApp().mount(cfg.routes);
+      cfg.routes.error(404, ctx2 -> {
+        if (ctx2.path().startsWith("/api/")) {
+          DocumentsApi.notFound(ctx2);
+        }
+      });
     });
   }
 
   /** Opens the embedded store in {@code config.dataDir()} and starts listening. */
   public static QuireServer start(QuireConfig config) {
-    DocumentStore store = config.databaseUrl() != null
-        ? PostgresStore.open(config.databaseUrl()) : SqliteStore.open(config.dataDir());
+    DocumentStore store;
+    DocumentCatalog catalog;
+    if (config.databaseUrl() != null) {
+      PostgresStore pg = PostgresStore.open(config.databaseUrl());
+      store = pg;
+      catalog = pg.catalog();
+    } else {
+      SqliteStore sqlite = SqliteStore.open(config.dataDir());
+      store = sqlite;
+      catalog = sqlite.catalog();
+    }
     Bus bus;
     try {
       bus = config.redisUrl() != null ? RedisBus.connect(config.redisUrl()) : new InProcessBus();
@@ -132,17 +175,23 @@ public final class QuireServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    QuireServer server = new QuireServer(config, store, bus);
+    QuireServer server = new QuireServer(config, store, catalog, bus);
     // Pub/sub loses what was published while Redis was away: read it from the store.
-    bus.onReconnect(server.registry::catchUpAll);
+    bus.onReconnect(() -> {
+      server.registry.catchUpAll();
+      server.titleRegistry.catchUpAll();
+    });
     long warm = Warmup.run();
     store.snapshotAtOrBefore(COLLECTION, "", 0); // prepares the store's read path too
     log.debug("warmed up the document code in {} ms", warm);
     server.app.start();
     long evictEvery = Math.max(1000, config.docIdleTimeout().toMillis() / 4);
-    server.timers.scheduleWithFixedDelay(() -> server.registry.evictIdle(config.docIdleTimeout().toMillis()),
-        evictEvery, evictEvery, TimeUnit.MILLISECONDS);
-    log.info("Quire listening on http://{}:{} (WebSocket /ws), {}, {}", config.host(), server.port(),
+    server.timers.scheduleWithFixedDelay(() -> {
+      server.registry.evictIdle(config.docIdleTimeout().toMillis());
+      server.titleRegistry.evictIdle(config.docIdleTimeout().toMillis());
+    }, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+    server.catalogSync.start(server.timers, server.storePool, config.catalogFlush());
+    log.info("Quire listening on http://{}:{} (web app /, WebSocket /ws), {}, {}", config.host(), server.port(),
         config.databaseUrl() != null ? "PostgreSQL store" : "data in " + config.dataDir().toAbsolutePath(),
         config.redisUrl() != null ? "Redis bus" : "in-process bus");
     return server;
@@ -155,6 +204,11 @@ public final class QuireServer implements AutoCloseable {
 
   public int openDocuments() {
     return registry.openDocuments();
+  }
+
+  /** Writes the catalog updates waiting in memory now (tests use it instead of waiting for a flush). */
+  public void flushCatalog() {
+    catalogSync.flush();
   }
 
   /**
@@ -174,11 +228,12 @@ public final class QuireServer implements AutoCloseable {
       c.close(1012, "the server is restarting; reconnect");
     }
     try {
-      if (!registry.awaitNoCommits(config.shutdownGrace())) {
+      if (!registry.awaitNoCommits(config.shutdownGrace()) | !titleRegistry.awaitNoCommits(config.shutdownGrace())) {
         log.warn("commits still in flight after {}; stopping anyway (unacknowledged ops are resent by clients)",
             config.shutdownGrace());
       }
       registry.snapshotAll();
+      titleRegistry.snapshotAll();
       docPool.shutdown();
       docPool.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
       storePool.shutdown();
@@ -189,6 +244,7 @@ public final class QuireServer implements AutoCloseable {
     timers.shutdownNow();
     app.stop();
     bus.close();
+    catalogSync.close();
     store.close();
     meterRegistry.close();
     log.info("stopped");

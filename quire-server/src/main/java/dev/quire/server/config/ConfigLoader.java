@@ -47,7 +47,8 @@ public final class ConfigLoader {
       new Setting("max-submit-retries", "100", "commit races one op may lose without progress; then its client is asked to resend it"),
       new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"),
       new Setting("database-url", "", "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db (empty: the embedded store)"),
-      new Setting("redis-url", "", "cluster mode: Redis, redis://host:port (empty: the in-process bus)"));
+      new Setting("redis-url", "", "cluster mode: Redis, redis://host:port (empty: the in-process bus)"),
+      new Setting("catalog-flush", "PT2S", "how often edit times and titles are written to the document list (at most one write per document)"));
 
   private ConfigLoader() {}
 
@@ -118,7 +119,8 @@ public final class ConfigLoader {
         p.integer("max-submit-retries", 0, 1000),
         p.duration("shutdown-grace"),
         p.optional("database-url"),
-        p.optional("redis-url"));
+        p.optional("redis-url"),
+        p.durationBetween("catalog-flush", Duration.ofMillis(50), Duration.ofMinutes(1)));
   }
 
   private static Setting find(String name) {
@@ -187,6 +189,14 @@ public final class ConfigLoader {
       } catch (java.time.format.DateTimeParseException e) {
         throw bad(name, "it must be an ISO-8601 duration such as PT30S or PT5M");
       }
+    }
+
+    Duration durationBetween(String name, Duration min, Duration max) throws ConfigException {
+      Duration d = duration(name);
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        throw bad(name, "it must be between " + min + " and " + max);
+      }
+      return d;
     }
 
     ConfigException bad(String name, String why) {

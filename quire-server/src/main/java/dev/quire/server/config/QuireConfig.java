@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param databaseUrl PostgreSQL for cluster mode ({@code postgresql://…} or {@code jdbc:postgresql:…}),
  *     or null for the embedded store in {@code dataDir}
  * @param redisUrl Redis for cluster mode ({@code redis://host:port}), or null for the in-process bus
+ * @param catalogFlush how often the edit times and titles gathered in memory are written to the
+ *     document catalog: a document edited without pause costs one catalog write per period
  */
 public record QuireConfig(
     String host,
@@ -44,4 +46,5 @@ public record QuireConfig(
     int maxSubmitRetries,
     Duration shutdownGrace,
     String databaseUrl,
-    String redisUrl) {}
+    String redisUrl,
+    Duration catalogFlush) {}

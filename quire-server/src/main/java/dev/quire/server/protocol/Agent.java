@@ -51,14 +51,24 @@ public final class Agent implements Subscriber {
   private final ServerContext ctx;
   private final RateLimiter rate;
   private volatile String src;
-  private final Set<String> subscribed = new HashSet<>();
+  /** The display name given on the WebSocket URL (null if none): who edited, for the catalog. */
+  private final String user;
+  private final Set<DocKey> subscribed = new HashSet<>();
   private final ArrayDeque<String> inbox = new ArrayDeque<>();
   private boolean busy;
   private boolean closed;
 
+  /** A document of a collection, as this client subscribed to it. */
+  private record DocKey(String collection, String docId) {}
+
   public Agent(WireConnection conn, ServerContext ctx) {
+    this(conn, ctx, null);
+  }
+
+  public Agent(WireConnection conn, ServerContext ctx, String user) {
     this.conn = conn;
     this.ctx = ctx;
+    this.user = user;
     this.rate = new RateLimiter(ctx.rateLimit(), ctx.rateBurst(), ctx.clock());
     this.src = UUID.randomUUID().toString().replace("-", "");
   }
@@ -137,13 +147,13 @@ public final class Agent implements Subscriber {
     for (String ch : ctx.presence().channelsOf(this)) {
       ctx.presence().unsubscribe(ch, this);
     }
-    List<String> docs;
+    List<DocKey> docs;
     synchronized (subscribed) {
       docs = List.copyOf(subscribed);
       subscribed.clear();
     }
-    for (String d : docs) {
-      ctx.registry().run(d, new DocumentRegistry.DocTask() {
+    for (DocKey k : docs) {
+      ctx.registry(k.collection()).run(k.docId(), new DocumentRegistry.DocTask() {
         @Override
         public void run(DocumentSequencer doc) {
           doc.unsubscribe(Agent.this);
@@ -268,9 +278,9 @@ public final class Agent implements Subscriber {
     if (c == null) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"c\" (the collection) is missing");
     }
-    if (!c.equals(ctx.registry().collection())) {
+    if (ctx.registry(c) == null) {
       throw new ProtocolException(ErrorCode.COLLECTION_NOT_FOUND,
-          "unknown collection \"" + c + "\"; documents live in \"" + ctx.registry().collection() + "\"");
+          "unknown collection \"" + c + "\"; documents live in " + ctx.collectionNames());
     }
     return c;
   }
@@ -340,13 +350,13 @@ public final class Agent implements Subscriber {
     String d = docId(msg.get("d"));
     Long v = version(msg);
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new RequestTask(msg, out) {
+    ctx.registry(c).run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
         if (subscribe) {
           doc.subscribe(Agent.this);
           synchronized (subscribed) {
-            subscribed.add(d);
+            subscribed.add(new DocKey(c, d));
           }
         }
         StringBuilder sb = new StringBuilder();
@@ -373,10 +383,10 @@ public final class Agent implements Subscriber {
     String c = collection(msg);
     String d = docId(msg.get("d"));
     synchronized (subscribed) {
-      subscribed.remove(d);
+      subscribed.remove(new DocKey(c, d));
     }
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+    ctx.registry(c).run(d, new DocumentRegistry.DocTask() {
       @Override
       public void run(DocumentSequencer doc) {
         doc.unsubscribe(Agent.this);
@@ -435,13 +445,13 @@ public final class Agent implements Subscriber {
       String d = w.getKey();
       CompletableFuture<Void> part = new CompletableFuture<>();
       parts[i++] = part;
-      ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      ctx.registry(c).run(d, new DocumentRegistry.DocTask() {
         @Override
         public void run(DocumentSequencer doc) {
           if (subscribe) {
             doc.subscribe(Agent.this);
             synchronized (subscribed) {
-              subscribed.add(d);
+              subscribed.add(new DocKey(c, d));
             }
           }
           if (withVersions) {
@@ -488,9 +498,9 @@ public final class Agent implements Subscriber {
     for (JsonNode id : b) {
       String d = docId(id);
       synchronized (subscribed) {
-        subscribed.remove(d);
+        subscribed.remove(new DocKey(c, d));
       }
-      ctx.registry().run(d, new DocumentRegistry.DocTask() {
+      ctx.registry(c).run(d, new DocumentRegistry.DocTask() {
         @Override
         public void run(DocumentSequencer doc) {
           doc.unsubscribe(Agent.this);
@@ -581,6 +591,9 @@ public final class Agent implements Subscriber {
         sb.append(",\"d\":");
         JsonText.string(sb, d);
         send(sb.append('}').toString());
+        if (kind == StoredOp.Kind.EDIT) {
+          ctx.edits().edited(c, d, user);
+        }
         out.complete(null);
       }
 
@@ -599,7 +612,7 @@ public final class Agent implements Subscriber {
       }
     };
     Submission submission = new Submission(this, opSrc, seq, v, kind, op, reply);
-    ctx.registry().run(d, new DocumentRegistry.DocTask() {
+    ctx.registry(c).run(d, new DocumentRegistry.DocTask() {
       @Override
       public void run(DocumentSequencer doc) {
         doc.submit(submission);
@@ -623,7 +636,7 @@ public final class Agent implements Subscriber {
     JsonNode tsNode = msg.get("ts");
     Long ts = tsNode == null || tsNode.isNull() ? null : tsNode.longValue();
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new RequestTask(msg, out) {
+    ctx.registry(c).run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
         long head = doc.version();
@@ -705,7 +718,7 @@ public final class Agent implements Subscriber {
       relayPresence(msg, ch, presenceId.textValue(), p, null);
       return done();
     }
-    collection(msg);
+    String c = collection(msg);
     String d = docId(msg.get("d"));
     JsonNode t = msg.get("t");
     if (t != null && !(t.isTextual() && RichText.isType(t.textValue()))) {
@@ -716,7 +729,7 @@ public final class Agent implements Subscriber {
     }
     Long v = version(msg);
     CompletableFuture<Void> out = new CompletableFuture<>();
-    ctx.registry().run(d, new RequestTask(msg, out) {
+    ctx.registry(c).run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
         JsonNode moved = p;

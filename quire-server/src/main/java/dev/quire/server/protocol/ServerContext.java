@@ -7,12 +7,14 @@ import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.store.DocumentStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 /**
  * What every connection shares.
  *
- * @param registry the open documents
+ * @param registries the open documents, one registry per collection (documents, titles)
  * @param presence presence channels
  * @param store the document store (for history reads)
  * @param history past versions of documents
@@ -23,9 +25,10 @@ import java.util.concurrent.Executor;
  * @param maxInbox messages waiting to be handled per connection before it is closed
  * @param clock time
  * @param metrics where refused ops are counted
+ * @param edits told of every acknowledged edit (the catalog's "last edited by")
  */
 public record ServerContext(
-    DocumentRegistry registry,
+    List<DocumentRegistry> registries,
     PresenceHub presence,
     DocumentStore store,
     History history,
@@ -35,4 +38,34 @@ public record ServerContext(
     int rateBurst,
     int maxInbox,
     Clock clock,
-    ServerMetrics metrics) {}
+    ServerMetrics metrics,
+    EditListener edits) {
+
+  public ServerContext {
+    registries = List.copyOf(registries);
+  }
+
+  /** Hears about acknowledged edits; called on the document's actor, so it must not block. */
+  @FunctionalInterface
+  public interface EditListener {
+    EditListener NONE = (collection, docId, user) -> {};
+
+    /** @param user the editor's display name, or null */
+    void edited(String collection, String docId, String user);
+  }
+
+  /** The registry of {@code collection}, or null when there is no such collection. */
+  public DocumentRegistry registry(String collection) {
+    for (DocumentRegistry r : registries) {
+      if (r.collection().equals(collection)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The collections, quoted, for error messages: {@code "docs", "titles"}. */
+  public String collectionNames() {
+    return registries.stream().map(r -> "\"" + r.collection() + "\"").collect(Collectors.joining(", "));
+  }
+}

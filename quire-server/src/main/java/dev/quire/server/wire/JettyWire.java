@@ -48,7 +48,7 @@ public final class JettyWire {
         JettyConnection c = new JettyConnection(
             Long.toString(ids.incrementAndGet(), 36), ctx.session, maxQueuedChars, queuedChars);
         ctx.attribute(CONNECTION, c);
-        listener.onOpen(c);
+        listener.onOpen(c, ctx.queryParamMap());
       });
       ws.onMessage(ctx -> listener.onText(connection(ctx), ctx.message()));
       ws.onBinaryMessage(ctx -> connection(ctx).close(1003, "only text frames are accepted"));

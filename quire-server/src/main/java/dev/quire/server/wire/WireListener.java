@@ -4,6 +4,14 @@ package dev.quire.server.wire;
 public interface WireListener {
   void onOpen(WireConnection connection);
 
+  /**
+   * A connection opened with these query parameters on its URL (the web app passes the person's
+   * display name there). By default they are ignored.
+   */
+  default void onOpen(WireConnection connection, java.util.Map<String, java.util.List<String>> query) {
+    onOpen(connection);
+  }
+
   void onText(WireConnection connection, String text);
 
   void onClose(WireConnection connection, int code, String reason);

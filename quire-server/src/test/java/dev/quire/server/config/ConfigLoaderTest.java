@@ -59,6 +59,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theCatalogFlushPeriodIsBounded() throws Exception {
+    assertEquals(Duration.ofSeconds(2), ConfigLoader.load(null, Map.of(), Map.of()).catalogFlush());
+    assertEquals(Duration.ofMillis(200), ConfigLoader.load(null, Map.of(), Map.of("catalog-flush", "PT0.2S")).catalogFlush());
+    for (String bad : new String[] {"PT0.01S", "PT2M", "soon"}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.load(null, Map.of(), Map.of("catalog-flush", bad)));
+      assertTrue(e.getMessage().contains("invalid catalog-flush"), e.getMessage());
+    }
+  }
+
+  @Test
   void anOpCannotBeLargerThanTheFrameThatCarriesIt() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, Map.of(), Map.of("max-op-bytes", "2000", "max-frame-bytes", "1000")));

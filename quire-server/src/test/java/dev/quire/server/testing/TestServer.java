@@ -38,6 +38,11 @@ public final class TestServer implements AutoCloseable {
     return start(dataDir, Map.of());
   }
 
+  /** The server's HTTP root, e.g. {@code http://127.0.0.1:PORT} (the web app and /api). */
+  public String httpUrl() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
   /** The WebSocket endpoint the sharedb client connects to. */
   public String wsUrl() {
     return "ws://127.0.0.1:" + server.port() + "/ws";

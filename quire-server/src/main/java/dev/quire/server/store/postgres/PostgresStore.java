@@ -3,11 +3,13 @@ package dev.quire.server.store.postgres;
 import static dev.quire.server.store.postgres.PostgresRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.store.jdbc.JdbcCatalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,11 +46,19 @@ public final class PostgresStore implements DocumentStore {
   private final PostgresUrl url;
   private final PostgresConnections db;
   private final PostgresGroupCommit commits;
+  private final DocumentCatalog catalog;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
     this.url = url;
     this.db = db;
     this.commits = new PostgresGroupCommit(db, COMMITTERS);
+    // Every catalog statement is idempotent, so reads and writes alike may be retried once.
+    this.catalog = new JdbcCatalog((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
+  }
+
+  /** The document catalog, in the same database and on the same pool. */
+  public DocumentCatalog catalog() {
+    return catalog;
   }
 
   /**

@@ -3,11 +3,13 @@ package dev.quire.server.store.sqlite;
 import static dev.quire.server.store.sqlite.SqliteRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.store.jdbc.JdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +49,13 @@ public final class SqliteStore implements DocumentStore {
 
   private final Path file;
   private final SqliteConnections db;
+  private final DocumentCatalog catalog;
 
   private SqliteStore(Path file, SqliteConnections db) {
     this.file = file;
     this.db = db;
+    // Catalog writes take the store's one writer: they queue with commits.
+    this.catalog = new JdbcCatalog((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
   }
 
   /**
@@ -77,6 +82,11 @@ public final class SqliteStore implements DocumentStore {
     } catch (SQLException | FlywayException e) {
       throw new StoreException("could not open the store in " + file, e);
     }
+  }
+
+  /** The document catalog, in the same file and on the same connections. */
+  public DocumentCatalog catalog() {
+    return catalog;
   }
 
   /** The database file. */

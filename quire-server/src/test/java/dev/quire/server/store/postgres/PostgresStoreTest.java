@@ -50,11 +50,7 @@ class PostgresStoreTest extends DocumentStoreContract {
   /** Opens (migrating on the first call), then empties the tables for this test. */
   @Override
   protected DocumentStore newStore() throws SQLException {
-    PostgresStore opened = PostgresStore.open(db.url());
-    try (Connection c = db.connect()) {
-      execute(c, "TRUNCATE ops, snapshots");
-    }
-    return opened;
+    return db.openEmptied("ops, snapshots");
   }
 
   @Override

@@ -63,6 +63,15 @@ public final class ThrowawayDatabase implements AutoCloseable {
     return name;
   }
 
+  /** Opens a store on this database (migrating on the first call) and empties {@code tables}. */
+  PostgresStore openEmptied(String tables) throws SQLException {
+    PostgresStore opened = PostgresStore.open(url());
+    try (Connection c = connect()) {
+      execute(c, "TRUNCATE " + tables);
+    }
+    return opened;
+  }
+
   /** A plain JDBC connection to this database, outside any store; the caller closes it. */
   Connection connect() throws SQLException {
     return connect(user, name);

@@ -1,0 +1,42 @@
+package dev.quire.server.http;
+
+/** The stable error codes of the REST API, with their HTTP statuses; the message is for people. */
+public enum ApiError {
+  BAD_JSON(400, "ERR_API_BAD_JSON"),
+  BAD_REQUEST(400, "ERR_API_BAD_REQUEST"),
+  UNSUPPORTED_MEDIA_TYPE(415, "ERR_API_UNSUPPORTED_MEDIA_TYPE"),
+  NOT_FOUND(404, "ERR_API_NOT_FOUND"),
+  DOC_NOT_FOUND(404, "ERR_API_DOC_NOT_FOUND"),
+  DOC_DELETED(409, "ERR_API_DOC_DELETED"),
+  DOC_NOT_DELETED(409, "ERR_API_DOC_NOT_DELETED"),
+  REFUSED(409, "ERR_API_REFUSED"),
+  STORE_UNAVAILABLE(503, "ERR_QUIRE_STORE_UNAVAILABLE"),
+  INTERNAL(500, "ERR_UNKNOWN_ERROR");
+
+  final int status;
+  final String code;
+
+  ApiError(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /** Thrown by handlers; becomes {@code {"error":{"code","message"}}} with the status. */
+  static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final ApiError error;
+
+    Failure(ApiError error, String message) {
+      super(message);
+      this.error = error;
+    }
+  }
+
+  Failure failure(String message) {
+    return new Failure(this, message);
+  }
+}

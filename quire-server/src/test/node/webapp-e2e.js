@@ -1,0 +1,433 @@
+'use strict';
+// End-to-end tests of the web app in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core: no browser download), against a real Quire server.
+//
+//   node webapp-e2e.js <base-url> <screenshot-dir> <scenario>
+//
+// Prints one JSON line {"scenario","ok","ms"[,"error"]}; exits 1 if it failed, after saving a
+// screenshot of every open page in <screenshot-dir>. Nothing sleeps: every wait is for a condition
+// in the page, with a deadline.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const {chromium} = require('playwright-core');
+
+const [base, shots, scenario] = process.argv.slice(2);
+const DEADLINE = 20000;
+const SAVED = 'All changes saved';
+const OFFLINE = 'Offline — your changes are kept and will be sent';
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+async function api(method, url, body) {
+  const res = await fetch(base + url, {
+    method,
+    headers: body === undefined ? {} : {'Content-Type': 'application/json'},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+class Run {
+  constructor(browser) {
+    this.browser = browser;
+    this.pages = [];
+  }
+
+  /** A person in a browser context of their own (own storage, own socket), named in the app. */
+  async person(name) {
+    const context = await this.browser.newContext({viewport: {width: 1200, height: 800}});
+    await context.addInitScript((n) => localStorage.setItem('quire.name', n), name);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && console.error(`[${name}] console: ${m.text()}`));
+    const p = {name, context, page};
+    this.pages.push(p);
+    return p;
+  }
+
+  /** Opens document `id` and waits until it is loaded, editable and saved. */
+  async open(p, id) {
+    await p.page.goto(`${base}/d/${id}`);
+    await p.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await syncIs(p, SAVED);
+  }
+
+  async screenshots() {
+    fs.mkdirSync(shots, {recursive: true});
+    for (const p of this.pages) {
+      const file = path.join(shots, `${scenario}-${p.name}.png`);
+      await p.page.screenshot({path: file, fullPage: true}).catch(() => {});
+      console.error(`screenshot: ${file}`);
+    }
+  }
+}
+
+const editorText = (p) => p.page.locator('.ql-editor').innerText();
+
+async function syncIs(p, label) {
+  await p.page.waitForFunction(
+      (l) => document.querySelector('[data-testid="sync-state"]')?.textContent === l, label, {timeout: DEADLINE});
+}
+
+/** Waits until `pred(text of p's editor)` holds. */
+async function textMatches(p, pred, what) {
+  const deadline = Date.now() + DEADLINE;
+  let last;
+  while (Date.now() < deadline) {
+    last = await editorText(p);
+    if (pred(last)) return last;
+    await p.page.waitForFunction((before) => document.querySelector('.ql-editor')?.innerText !== before, last,
+        {timeout: Math.max(1, deadline - Date.now())}).catch(() => {});
+  }
+  throw new Error(`${p.name}'s editor never showed ${what}; it shows ${JSON.stringify(last)}`);
+}
+
+/** Both editors end with the same text, which `pred` accepts. */
+async function converge(a, b, pred, what) {
+  const deadline = Date.now() + DEADLINE;
+  while (Date.now() < deadline) {
+    const ta = await textMatches(a, pred, what);
+    const tb = await textMatches(b, pred, what);
+    if (ta === tb && ta === await editorText(a)) return ta;
+  }
+  throw new Error(`the editors did not converge on ${what}: ${JSON.stringify(await editorText(a))} vs ${JSON.stringify(await editorText(b))}`);
+}
+
+/** A new document titled `title`, open in the browsers of Ann and Bob. */
+async function twoPeopleIn(run, title) {
+  const id = await newDoc(title);
+  const ann = await run.person('Ann');
+  const bob = await run.person('Bob');
+  await run.open(ann, id);
+  await run.open(bob, id);
+  return {id, ann, bob};
+}
+
+/** Waits for `promise`, failing after the deadline. */
+async function within(promise, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${DEADLINE} ms`)), DEADLINE);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function newDoc(title) {
+  return (await api('POST', '/api/documents', {title})).document.id;
+}
+
+const scenarios = {
+  // Two people type into the same paragraph at once: both edits survive, identically, and each
+  // sees the other's cursor (with their name) and avatar.
+  'concurrent-typing': async (run) => {
+    const {ann, bob} = await twoPeopleIn(run, 'Concurrent');
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Hello world');
+    await textMatches(bob, (t) => t.includes('Hello world'), '"Hello world"');
+    await bob.page.locator('.ql-editor').click();
+    await bob.page.keyboard.press('End');
+    await ann.page.keyboard.press('Home');
+    await Promise.all([
+      ann.page.keyboard.type('Ann says: ', {delay: 15}),
+      bob.page.keyboard.type(' and Bob agrees', {delay: 15}),
+    ]);
+    const final = await converge(ann, bob,
+        (t) => t.includes('Ann says: ') && t.includes(' and Bob agrees') && t.includes('Hello world'), 'both edits');
+    assert.equal(final.trim().split('\n').length, 1, `one paragraph expected: ${JSON.stringify(final)}`);
+    for (const [me, other] of [[ann, bob], [bob, ann]]) {
+      await me.page.locator('.ql-cursor .ql-cursor-name', {hasText: other.name}).first().waitFor({state: 'attached', timeout: DEADLINE});
+      await me.page.locator(`.avatars [aria-label="${other.name}"]`).waitFor({timeout: DEADLINE});
+    }
+    await syncIs(ann, SAVED);
+    await syncIs(bob, SAVED);
+  },
+
+  // Bold from the keyboard and italic from the toolbar, applied by one, show for the other.
+  'formatting-shows-for-the-other': async (run) => {
+    const {ann, bob} = await twoPeopleIn(run, 'Formatting');
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Make me bold');
+    await ann.page.keyboard.press(`${MOD}+A`);
+    await ann.page.keyboard.press(`${MOD}+B`);
+    await bob.page.locator('.ql-editor strong', {hasText: 'Make me bold'}).waitFor({timeout: DEADLINE});
+    await ann.page.locator('.ql-toolbar button.ql-italic').click();
+    await bob.page.locator('.ql-editor em', {hasText: 'Make me bold'}).waitFor({timeout: DEADLINE});
+    await ann.page.locator('.ql-toolbar .ql-header .ql-picker-label').click();
+    await ann.page.locator('.ql-toolbar .ql-header .ql-picker-item[data-value="2"]').click();
+    await bob.page.locator('.ql-editor h2', {hasText: 'Make me bold'}).waitFor({timeout: DEADLINE});
+  },
+
+  // Offline, a person keeps typing; back online, the edits arrive and the state goes from
+  // "Offline" to "All changes saved".
+  'offline-edits-arrive': async (run) => {
+    const {ann, bob} = await twoPeopleIn(run, 'Offline');
+    await ann.page.evaluate(() => {
+      window.__states = [];
+      const el = document.querySelector('[data-testid="sync-state"]');
+      new MutationObserver(() => window.__states.push(el.textContent)).observe(el, {subtree: true, childList: true, characterData: true});
+    });
+    await ann.context.setOffline(true);
+    await syncIs(ann, OFFLINE);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Typed on the train');
+    await syncIs(ann, OFFLINE);
+    assert.ok(!(await editorText(bob)).includes('Typed on the train'), 'the edit reached Bob while Ann was offline');
+    await ann.context.setOffline(false);
+    await textMatches(bob, (t) => t.includes('Typed on the train'), 'the offline edit');
+    await syncIs(ann, SAVED);
+    const states = await ann.page.evaluate(() => window.__states);
+    const offline = states.indexOf(OFFLINE);
+    assert.ok(offline >= 0, `never showed Offline: ${JSON.stringify(states)}`);
+    assert.ok(states.lastIndexOf(SAVED) > offline, `never went from Offline to saved: ${JSON.stringify(states)}`);
+    await converge(ann, bob, (t) => t.includes('Typed on the train'), 'the offline edit');
+  },
+
+  // Undo takes back only one's own typing, never the other person's.
+  'undo-keeps-the-others-text': async (run) => {
+    const {ann, bob} = await twoPeopleIn(run, 'Undo');
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Ann wrote this.');
+    await textMatches(bob, (t) => t.includes('Ann wrote this.'), "Ann's text");
+    await bob.page.locator('.ql-editor').click();
+    await bob.page.keyboard.press(`${MOD}+End`);
+    await bob.page.keyboard.press('Enter');
+    await bob.page.keyboard.type('Bob wrote that.');
+    await textMatches(ann, (t) => t.includes('Bob wrote that.'), "Bob's text");
+    // Ann undoes until her typing is gone (one step, unless a slow machine split her typing
+    // into several), then three times more: her history holds only her changes, so no number of
+    // undos can take Bob's text.
+    const annLeft = (t) => t.replace('Bob wrote that.', '').trim();
+    await ann.page.locator('.ql-editor').focus();
+    for (let i = 0; i < 20 && annLeft(await editorText(ann)) !== ''; i++) {
+      const before = await editorText(ann);
+      await ann.page.keyboard.press(`${MOD}+Z`);
+      await textMatches(ann, (t) => t !== before, 'a change after undo');
+    }
+    for (let i = 0; i < 3; i++) await ann.page.keyboard.press(`${MOD}+Z`);
+    await converge(ann, bob, (t) => t.includes('Bob wrote that.') && annLeft(t) === '', "Bob's text without Ann's");
+    for (let i = 0; i < 20 && !(await editorText(ann)).includes('Ann wrote this.'); i++) {
+      const before = await editorText(ann);
+      await ann.page.keyboard.press(`${MOD}+Shift+Z`);
+      await textMatches(ann, (t) => t !== before, 'a change after redo');
+    }
+    await converge(ann, bob, (t) => t.includes('Bob wrote that.') && t.includes('Ann wrote this.'), 'both after redo');
+  },
+
+  // A reload shows the same document; the app's files are cached as specified.
+  'reload-and-cache-headers': async (run) => {
+    const id = await newDoc('Reload');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Still here after a reload');
+    await ann.page.locator('.ql-toolbar button.ql-bold').click();
+    await ann.page.keyboard.type(' and bold');
+    await syncIs(ann, SAVED);
+    const before = await ann.page.locator('.ql-editor').innerHTML();
+    await ann.page.reload();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await syncIs(ann, SAVED);
+    await textMatches(ann, (t) => t.includes('Still here after a reload and bold'), 'the text after reload');
+    assert.equal(await ann.page.locator('.ql-editor').innerHTML(), before);
+    assert.equal(await ann.page.locator('#doc-title').inputValue(), 'Reload');
+
+    const index = await fetch(`${base}/d/${id}`);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-type'), /^text\/html/);
+    const html = await index.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(assets.length >= 2, `index.html names its assets: ${html}`);
+    for (const a of assets) {
+      const res = await fetch(base + a);
+      assert.equal(res.status, 200, a);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable', a);
+      assert.match(a, /-[A-Za-z0-9_-]{8,}\.(js|css)$/, `${a} has a content hash in its name`);
+    }
+    const list = await fetch(`${base}/api/documents`);
+    assert.equal(list.headers.get('cache-control'), 'no-store');
+  },
+
+  // A title typed by one person appears for the other as they type, and in the list.
+  'title-changes-live': async (run) => {
+    const {id, ann, bob} = await twoPeopleIn(run, 'First title');
+    await ann.page.locator('#doc-title').fill('Quarterly plan');
+    await bob.page.waitForFunction(() => document.querySelector('#doc-title').value === 'Quarterly plan', null, {timeout: DEADLINE});
+    await bob.page.waitForFunction(() => document.title.startsWith('Quarterly plan'), null, {timeout: DEADLINE});
+    // The list writes waiting catalog updates before it reads; the copy follows the title's
+    // commit at once, so this takes one or two requests.
+    const deadline = Date.now() + DEADLINE;
+    let listed;
+    do {
+      listed = (await api('GET', '/api/documents?q=quarterly')).documents.find((d) => d.id === id);
+    } while (!listed && Date.now() < deadline);
+    assert.ok(listed, 'the new title is listed');
+  },
+
+  // Deleting a document while someone has it open tells them, and lets them restore it.
+  'deleted-while-open': async (run) => {
+    const id = await newDoc('Doomed');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Keep me');
+    await syncIs(ann, SAVED);
+    await api('DELETE', `/api/documents/${id}`);
+    await ann.page.getByText('This document was deleted.').waitFor({timeout: DEADLINE});
+    assert.equal(await ann.page.locator('.ql-editor').getAttribute('contenteditable'), 'false');
+    await ann.page.getByRole('button', {name: 'Restore it'}).click();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await textMatches(ann, (t) => t.includes('Keep me'), 'the restored text');
+  },
+
+  // Leaving with edits the server has not acknowledged asks first, inside the app and when the
+  // page itself is closed; staying keeps the edits, which are sent once back online.
+  'leaving-with-unsent-edits-asks': async (run) => {
+    const id = await newDoc('Unsent');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.context.setOffline(true);
+    await syncIs(ann, OFFLINE);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Not sent yet');
+    const asked = [];
+    let beforeUnload;
+    const sawBeforeUnload = new Promise((resolve) => (beforeUnload = resolve));
+    ann.page.on('dialog', (d) => {
+      asked.push(d.type());
+      if (d.type() === 'beforeunload') beforeUnload();
+      d.dismiss(); // "stay"
+    });
+    await ann.page.getByRole('link', {name: 'Quire: all documents'}).click();
+    assert.deepEqual(asked, ['confirm']);
+    assert.ok(ann.page.url().endsWith('/d/' + id), `left the editor: ${ann.page.url()}`);
+    await ann.page.close({runBeforeUnload: true});
+    await within(sawBeforeUnload, 'the beforeunload prompt');
+    assert.deepEqual(asked, ['confirm', 'beforeunload']);
+    await ann.context.setOffline(false);
+    await syncIs(ann, SAVED);
+    const check = await run.person('Bob');
+    await run.open(check, id);
+    await textMatches(check, (t) => t.includes('Not sent yet'), 'the edit kept by staying');
+  },
+
+  // An op the server refuses (here: the document would pass max-doc-length, which the test's
+  // second server sets to 60) reloads the document and says so.
+  'refused-op-reloads-and-says-so': async (run) => {
+    const id = await newDoc('Small');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Short text that fits.');
+    await syncIs(ann, SAVED);
+    // One insertion (as a paste is): one op, refused whole.
+    await ann.page.keyboard.insertText(' And then far too much text for this tiny document limit.');
+    await ann.page.getByText(/The server refused a change \(ERR_OT_DOC_TOO_LARGE/).waitFor({timeout: DEADLINE});
+    await textMatches(ann, (t) => t.trim() === 'Short text that fits.', 'the document as the server has it');
+    await syncIs(ann, SAVED);
+  },
+
+  // Whatever another client puts in a document or in its presence, the page renders no script:
+  // a javascript: link becomes about:blank, a name is text, a colour must be #rrggbb.
+  'hostile-content-is-neutralised': async (run) => {
+    const id = await newDoc('Links');
+    const ann = await run.person('Ann');
+    await run.open(ann, id);
+    const h = require('./lib/harness');
+    const mallory = h.connect(base.replace(/^http/, 'ws') + '/ws?name=Mallory');
+    await h.connected(mallory);
+    const doc = mallory.get('docs', id);
+    await h.subscribe(doc);
+    await h.submit(doc, [
+      {insert: 'click me', attributes: {link: 'javascript:alert(document.domain)'}},
+      {insert: ' or '},
+      {insert: 'me', attributes: {link: ' JaVa\tScRiPt:alert(1)'}},
+      {insert: ' but '},
+      {insert: 'this is fine', attributes: {link: 'https://example.com/ok'}},
+    ]);
+    const presence = mallory.getDocPresence('docs', id);
+    await h.call((cb) => presence.subscribe(cb));
+    const local = presence.create('mallory');
+    const evilName = '<img src=x onerror=window.__pwned=1>';
+    await h.call((cb) => local.submit({index: 2, length: 3, name: evilName, color: 'red;background:url(//x)'}, cb));
+
+    const link = (text) => ann.page.locator('.ql-editor a', {hasText: text});
+    await link('click me').waitFor({timeout: DEADLINE});
+    assert.equal(await link('click me').getAttribute('href'), 'about:blank');
+    assert.equal(await link(/^me$/).getAttribute('href'), 'about:blank');
+    assert.equal(await link('this is fine').getAttribute('href'), 'https://example.com/ok');
+    const flag = ann.page.locator('.ql-cursor .ql-cursor-name', {hasText: evilName});
+    await flag.waitFor({state: 'attached', timeout: DEADLINE});
+    assert.equal(await ann.page.locator('.ql-cursor img, .avatars img').count(), 0);
+    assert.equal(await ann.page.evaluate(() => window.__pwned), undefined);
+    const caret = await ann.page.locator('.ql-cursor .ql-cursor-caret').first().evaluate((e) => e.style.backgroundColor);
+    assert.ok(!/url|red/.test(caret), `a hostile colour was used: ${caret}`);
+
+    // An embed Quill has no format for would shift every position after it: read-only, and why.
+    await h.submit(doc, [{retain: 5}, {insert: {mystery: {x: 1}}}]);
+    await ann.page.getByText(/contains content this editor cannot show/).waitFor({timeout: DEADLINE});
+    assert.equal(await ann.page.locator('.ql-editor').getAttribute('contenteditable'), 'false');
+    mallory.close();
+  },
+
+  // The home page: create, find, rename, delete with undo.
+  'home-page': async (run) => {
+    const ann = await run.person('Ann');
+    await ann.page.goto(`${base}/`);
+    await ann.page.getByRole('button', {name: /New document/}).click();
+    await ann.page.waitForURL(/\/d\/[a-z0-9]+$/, {timeout: DEADLINE});
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    const id = ann.page.url().split('/d/')[1];
+    await ann.page.locator('#doc-title').fill('Zebra notes ' + id);
+    await syncIs(ann, SAVED);
+    await ann.page.getByRole('link', {name: 'Quire: all documents'}).click();
+    await ann.page.getByRole('searchbox').fill('zebra notes ' + id);
+    const row = ann.page.locator('.doc-row', {hasText: 'Zebra notes ' + id});
+    await row.waitFor({timeout: DEADLINE});
+    await row.getByText(/by Ann/).waitFor({timeout: DEADLINE});
+    await row.getByRole('button', {name: /^Rename/}).click();
+    await ann.page.getByLabel('New title').fill('Yak notes ' + id);
+    await ann.page.getByRole('button', {name: 'Save'}).click();
+    await ann.page.getByRole('searchbox').fill('yak notes ' + id);
+    const renamed = ann.page.locator('.doc-row', {hasText: 'Yak notes ' + id});
+    await renamed.waitFor({timeout: DEADLINE});
+    await renamed.getByRole('button', {name: /^Delete/}).click();
+    await ann.page.getByText('moved to the trash').waitFor({timeout: DEADLINE});
+    await renamed.waitFor({state: 'detached', timeout: DEADLINE});
+    await ann.page.getByRole('button', {name: 'Undo'}).click();
+    await ann.page.locator('.doc-row', {hasText: 'Yak notes ' + id}).waitFor({timeout: DEADLINE});
+  },
+};
+
+async function main() {
+  const started = Date.now();
+  const browser = await chromium.launch({
+    executablePath: process.env.QUIRE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+  const run = new Run(browser);
+  let ok = false;
+  let error;
+  try {
+    if (!scenarios[scenario]) throw new Error(`unknown scenario ${scenario}; known: ${Object.keys(scenarios).join(', ')}`);
+    await scenarios[scenario](run);
+    ok = true;
+  } catch (e) {
+    error = e && e.stack ? e.stack : String(e);
+    await run.screenshots();
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  console.log(JSON.stringify({scenario, ok, ms: Date.now() - started, ...(ok ? {} : {error})}));
+  process.exitCode = ok ? 0 : 1;
+}
+
+main();

@@ -1,0 +1,3 @@
+declare module 'sharedb/lib/client';
+declare module 'rich-text';
+declare module 'inherits';
