@@ -102,6 +102,11 @@ public final class DocumentRegistry {
     // here, on the bus's thread, by version alone, without waking the document's actor — unless
     // a commit listener wants to hear of every commit, ours included (titles: few and small).
     Bus.Subscription sub = bus.subscribe(Channels.ops(collection, docId), (channel, message) -> {
+      String turn = DocumentSequencer.turnRequester(message);
+      if (turn != null) {
+        s.actor.execute(() -> s.onTurnRequest(turn));
+        return;
+      }
       if (commitListener == null && BusEnvelope.version(message) < s.knownVersion()) {
         return;
       }
