@@ -239,6 +239,7 @@ public final class DocumentSequencer {
     lastTimestamp = Math.max(lastTimestamp, c.timestamp());
     snapshotJson = null;
     lastBySrc.put(c.src(), new long[] {c.seq(), c.version()});
+    absentFrom.remove(c.src()); // what the store lacked may be stored now
     recent.addLast(c);
     // Keep recentOps, and more while they are young: a hot document commits thousands of ops a
     // second, and a client whose op is based on a version older than what is kept here makes the

@@ -38,6 +38,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private long queuedChars;
   private boolean sending;
   private boolean held; // queued frames wait for the end of a SendBatch
+  private long exemptChars; // the first held frame of an idle connection: not bounded (see send)
   private volatile boolean closed;
 
   JettyConnection(String id, Session session, long maxQueuedChars, AtomicLong allQueuedChars) {
@@ -71,12 +72,18 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
         return;
       }
       if (sending || batch != null) {
-        if (queuedChars + text.length() > maxQueuedChars) {
+        // The bound is on what waits behind a write. Held by a batch, the first frame of an idle
+        // connection is the one that would have been written at once, so it is not counted.
+        boolean wouldBeWritten = !sending && queue.isEmpty();
+        if (!wouldBeWritten && queuedChars - exemptChars + text.length() > maxQueuedChars) {
           next = null;
         } else {
           queue.add(text);
           queuedChars += text.length();
           allQueuedChars.addAndGet(text.length());
+          if (wouldBeWritten) {
+            exemptChars = text.length();
+          }
           if (!sending && !held) {
             held = true; // written when the batch ends (if a write is in flight, its end does it)
             batch.add(this);
@@ -109,6 +116,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
       queue.clear();
       allQueuedChars.addAndGet(-queuedChars);
       queuedChars = 0;
+      exemptChars = 0;
     }
     writeBatch(next);
   }
@@ -126,6 +134,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
         queue.clear();
         allQueuedChars.addAndGet(-queuedChars);
         queuedChars = 0;
+        exemptChars = 0;
       }
       writeBatch(next);
     }
@@ -195,6 +204,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
     queue.clear();
     allQueuedChars.addAndGet(-queuedChars);
     queuedChars = 0;
+    exemptChars = 0;
   }
 
   @Override
