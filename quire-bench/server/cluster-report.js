@@ -18,7 +18,7 @@ const mean = (xs) => (xs.some((x) => x === null) ? NaN : xs.reduce((a, b) => a +
 const ratio = (a, b) => (Number.isNaN(a / b) ? 'n/a' : `${(a / b).toFixed(2)}x`);
 const perOp = (cpu, r) => (cpu === null ? NaN : (cpu * 1000) / r.ops_in_window);
 
-console.log('| scenario | cluster | run | durable ops/s | keystrokes/s | ack p50 ms | ack p99 ms | remote p50 ms | remote p99 ms | remote samples | servers CPU ms/op | PostgreSQL+Redis CPU ms/op | load-generator CPU s/s | failures | converged |');
+console.log('| scenario | cluster | run | durable ops/s | keystrokes acked/s | ack p50 ms | ack p99 ms | remote p50 ms | remote p99 ms | remote samples | servers CPU ms/op | PostgreSQL+Redis CPU ms/op | load-generator CPU s/s | failures | converged |');
 console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const scenario of [...new Set(runs.map((r) => r.scenario))]) {
   const means = {};
@@ -28,7 +28,7 @@ for (const scenario of [...new Set(runs.map((r) => r.scenario))]) {
     const typing = mine[0].rate > 0 ? `${mine[0].rate}/s each` : 'as fast as acked';
     const shape = `${scenario}: ${mine[0].docs} × ${mine[0].authors}, ${typing}, ${mine[0].servers} process${mine[0].servers > 1 ? 'es' : ''}`;
     mine.forEach((r, i) => {
-      console.log(`| ${shape} | ${label} | ${i + 1} | ${n(r.ops_per_s, 0)} | ${n(r.keystrokes_per_s, 0)} | ${n(r.ack_p50_ms, 2)} | ` +
+      console.log(`| ${shape} | ${label} | ${i + 1} | ${n(r.ops_per_s, 0)} | ${n(r.keystrokes_acked_per_s, 0)} | ${n(r.ack_p50_ms, 2)} | ` +
         `${n(r.ack_p99_ms, 2)} | ${n(r.remote_p50_ms, 2)} | ${n(r.remote_p99_ms, 2)} | ${r.remote_samples} | ` +
         `${n(perOp(r.server_cpu_s, r), 2)} | ${n(perOp(r.service_cpu_s ?? null, r), 2)} | ${n(r.load_cpu_s / r.duration_s, 2)} | ${r.errors} | ${r.converged} |`);
     });

@@ -347,6 +347,11 @@ public final class Author implements Session.Listener.AutoDemanding {
     return inflight;
   }
 
+  /** Stopped by a failure (counted in the run's failures): no longer waited for or checked. */
+  synchronized boolean failed() {
+    return failed;
+  }
+
   synchronized long version() {
     return version;
   }

@@ -168,11 +168,14 @@ public final class LoadGen implements Callable<Integer> {
       }
       sleepUntil(start);
       run.openWindow(start, end);
-      double[] cpuStart = {cpu(serverPids), cpu(servicePids), cpu(List.of(ProcessHandle.current().pid()))};
+      List<Long> self = List.of(ProcessHandle.current().pid());
+      java.util.Map<Long, Double> serverStart = cpu(serverPids);
+      java.util.Map<Long, Double> serviceStart = cpu(servicePids);
+      java.util.Map<Long, Double> selfStart = cpu(self);
       sleepUntil(end);
-      double serverCpu = cpu(serverPids) - cpuStart[0];
-      double serviceCpu = cpu(servicePids) - cpuStart[1];
-      double loadCpu = cpu(List.of(ProcessHandle.current().pid())) - cpuStart[2];
+      double serverCpu = cpuSince(serverStart);
+      double serviceCpu = cpuSince(serviceStart);
+      double loadCpu = cpuSince(selfStart);
       run.stop();
       ticker.shutdownNow();
 
@@ -266,21 +269,33 @@ public final class LoadGen implements Callable<Integer> {
   private Settled settle(LoadRun run, List<List<Author>> groups) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settle);
     List<Author> all = groups.stream().flatMap(List::stream).toList();
-    awaitCondition(() -> all.stream().noneMatch(Author::inflight), deadline, "the last acks");
-    boolean converged = true;
+    // A member stopped by a failure (a refused op, a gap in the ops it was sent) is counted in the
+    // failures already; the others must still settle and agree.
+    boolean converged = awaitCondition(() -> all.stream().noneMatch(a -> !a.failed() && a.inflight()), deadline,
+        "the last acks", run);
     long totalVersions = 0;
     for (List<Author> group : groups) {
+      List<Author> live = group.stream().filter(a -> !a.failed()).toList();
       long head = group.stream().mapToLong(Author::version).max().orElse(0);
-      awaitCondition(() -> group.stream().allMatch(a -> a.version() >= head), deadline,
-          "every member of " + group.get(0).docId + " at v" + head);
       totalVersions += head;
-      long acked = group.stream().mapToLong(Author::acked).sum();
-      if (head != 1 + acked) {
-        run.failure(group.get(0).docId + ": version " + head + " but " + acked + " ops acked after the create");
+      if (live.isEmpty()) {
         converged = false;
+        continue;
+      }
+      if (!awaitCondition(() -> live.stream().allMatch(a -> a.version() >= head), deadline,
+          "every member of " + group.get(0).docId + " at v" + head, run)) {
+        converged = false;
+        continue;
+      }
+      if (live.size() == group.size()) {
+        long acked = group.stream().mapToLong(Author::acked).sum();
+        if (head != 1 + acked) {
+          run.failure(group.get(0).docId + ": version " + head + " but " + acked + " ops acked after the create");
+          converged = false;
+        }
       }
       JsonNode first = null;
-      for (Author a : group) {
+      for (Author a : live) {
         JsonNode data = a.fetch().get(60, TimeUnit.SECONDS).data;
         long v = data.path("v").asLong(-1);
         if (v != a.version() || Frame.length(data.get("data")) != a.length()) {
@@ -300,14 +315,17 @@ public final class LoadGen implements Callable<Integer> {
     return new Settled(converged, totalVersions);
   }
 
-  private static void awaitCondition(java.util.function.BooleanSupplier condition, long deadline, String what)
-      throws InterruptedException {
+  /** Waits for {@code condition} until {@code deadline}; false (a failure of the run) if it never holds. */
+  private static boolean awaitCondition(java.util.function.BooleanSupplier condition, long deadline, String what,
+      LoadRun run) throws InterruptedException {
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
+        run.failure("timed out waiting for " + what);
+        return false;
       }
       Thread.sleep(10); // polling a condition with a deadline, off the measured path
     }
+    return true;
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -339,17 +357,29 @@ public final class LoadGen implements Callable<Integer> {
     }
   }
 
-  /** CPU seconds (user + system) the processes used so far, from /proc; 0 when there are none. */
-  static double cpu(List<Long> pids) {
-    double total = 0;
+  /** CPU seconds (user + system) each process has used so far, from /proc; exited ones are left out. */
+  static java.util.Map<Long, Double> cpu(List<Long> pids) {
+    java.util.Map<Long, Double> used = new java.util.HashMap<>();
     for (long pid : pids) {
       try {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime (USER_HZ)
+        used.put(pid, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0); // utime, stime (USER_HZ)
       } catch (java.io.IOException | RuntimeException e) {
-        // a process that exited (a PostgreSQL backend) counts nothing more
+        // exited (a PostgreSQL backend whose connection closed): not counted
       }
+    }
+    return used;
+  }
+
+  /**
+   * The CPU seconds used since {@code start} by the processes still alive: one that exited in
+   * between (a pool closing a PostgreSQL connection) would otherwise make the sum negative.
+   */
+  static double cpuSince(java.util.Map<Long, Double> start) {
+    double total = 0;
+    for (var e : cpu(List.copyOf(start.keySet())).entrySet()) {
+      total += e.getValue() - start.get(e.getKey());
     }
     return total;
   }
