@@ -102,6 +102,13 @@ public final class LoadGen implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    for (URI url : urls) {
+      // A load test only ever targets this machine: it is sized to flood a server.
+      if (url.getHost() == null || !java.net.InetAddress.getByName(url.getHost()).isLoopbackAddress()) {
+        System.err.println("loadgen: only loopback servers may be loaded; refusing " + url);
+        return 2;
+      }
+    }
     if (seed < 0) {
       seed = System.nanoTime() & 0xffffffffL;
     }

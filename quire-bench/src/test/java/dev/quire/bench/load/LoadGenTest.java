@@ -41,4 +41,10 @@ class LoadGenTest {
       server.close();
     }
   }
+
+  @Test
+  void refusesToLoadAnythingButLoopback() {
+    int exit = new CommandLine(new LoadGen()).execute("--urls", "ws://192.0.2.1:8080/ws", "--duration", "1");
+    assertEquals(2, exit);
+  }
 }
