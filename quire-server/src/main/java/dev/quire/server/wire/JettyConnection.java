@@ -112,11 +112,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
         return;
       }
       sending = true;
-      next = new ArrayList<>(queue);
-      queue.clear();
-      allQueuedChars.addAndGet(-queuedChars);
-      queuedChars = 0;
-      exemptChars = 0;
+      next = takeQueued();
     }
     writeBatch(next);
   }
@@ -130,11 +126,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
           sending = false;
           return;
         }
-        next = new ArrayList<>(queue);
-        queue.clear();
-        allQueuedChars.addAndGet(-queuedChars);
-        queuedChars = 0;
-        exemptChars = 0;
+        next = takeQueued();
       }
       writeBatch(next);
     }
@@ -201,10 +193,17 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
 
   /** Empties the queue (the connection is closing); under the lock. */
   private void dropQueue() {
+    takeQueued();
+  }
+
+  /** Takes every queued frame, in order, and zeroes the counts; under the lock. */
+  private List<String> takeQueued() {
+    List<String> taken = new ArrayList<>(queue);
     queue.clear();
     allQueuedChars.addAndGet(-queuedChars);
     queuedChars = 0;
     exemptChars = 0;
+    return taken;
   }
 
   @Override
