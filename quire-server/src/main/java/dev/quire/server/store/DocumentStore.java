@@ -22,7 +22,9 @@ public interface DocumentStore extends AutoCloseable {
    * Appends {@code ops}, which are consecutive ({@code ops[i].version == ops[0].version + i}) and
    * all for this document, in one transaction: all are stored, durably, or none is. It succeeds
    * only if the document's head version is {@code ops[0].version} (0 for a document with no ops)
-   * and no op's {@code (src, seq)} is stored already; otherwise {@link CommitResult#CONFLICT}.
+   * and no op's {@code (src, seq)} is stored already; otherwise {@link CommitResult#CONFLICT}. A
+   * store may also answer CONFLICT, rather than wait, while another commit to the same document
+   * is in flight (PostgreSQL does); the caller re-reads and retries either way.
    * Committing several ops at once is how a busy document gets more than one op per disk sync
    * (group commit).
    */
