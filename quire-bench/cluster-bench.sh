@@ -20,7 +20,8 @@
 #      started and drops both databases, on any exit.
 # Usage: quire-bench/cluster-bench.sh   (env: ROUNDS=2 WARMUP=10 DURATION=15 DOCS_A=100 AUTHORS_A=5
 #        AUTHORS_B=100 RATE_R=20 SEED=<random> SCENARIOS="a b r"; SKIP_BUILD=1 to use the jars as
-#        they are; PGHOST/PGPORT/PGUSER and REDIS_URL to use other services)
+#        they are; SIDES=quire to run Quire alone; QUIRE_JAVA_OPTS for Quire's JVMs;
+#        PGHOST/PGPORT/PGUSER and REDIS_URL to use other services)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="$root/quire-bench/server"
@@ -32,6 +33,7 @@ authors_a="${AUTHORS_A:-5}"
 authors_b="${AUTHORS_B:-100}"
 rate_r="${RATE_R:-20}"
 scenarios="${SCENARIOS:-a b r}"
+sides="${SIDES:-reference quire}" # SIDES=quire: Quire alone (a diagnostic run, no ratios)
 seed="${SEED:-$RANDOM$RANDOM}"
 pg_host="${PGHOST:-127.0.0.1}" pg_port="${PGPORT:-5432}" pg_user="${PGUSER:-postgres}"
 redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
@@ -129,7 +131,7 @@ for round in $(seq "$rounds"); do
       r) d=1 a=$authors_b r=$rate_r ;;
       *) log "unknown scenario $scenario"; exit 2 ;;
     esac
-    for server in reference quire; do
+    for server in $sides; do
       if [ "$server" = reference ]; then
         urls="$(IFS=,; echo "${ref_urls[*]}")" spids="$(IFS=,; echo "${ref_pids[*]}")"
       else
@@ -163,7 +165,7 @@ done
 for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || log "server process $p died during the run"; done
 # Durability cross-check: the op rows in each database against the versions the clients reached.
 durable=""
-for side in reference quire; do
+for side in $sides; do
   if [ "$side" = reference ]; then db=$ref_db; else db=$quire_db; fi
   rows="$(psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$db" -qtAc 'select count(*) from ops')"
   # shellcheck disable=SC2086

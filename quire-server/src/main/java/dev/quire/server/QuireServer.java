@@ -79,8 +79,12 @@ public final class QuireServer implements AutoCloseable {
     this.storePool = Executors.newFixedThreadPool(8, threads("quire-store"));
     this.timers = Executors.newSingleThreadScheduledExecutor(threads("quire-timer"));
     Clock clock = Clock.systemUTC();
+    // Commit forwarding is turned off only to measure what it saves (a JVM property, like the
+    // PostgreSQL committers' count: a benchmark's knob, not a setting anyone should need).
+    boolean forwardCommits = !"false".equals(System.getProperty("quire.commit.forwarding"));
     SequencerSettings settings = new SequencerSettings(config.limits(), config.maxBatch(),
-        config.maxSubmitRetries(), config.snapshotEvery(), 1000);
+        config.maxSubmitRetries(), config.snapshotEvery(), 1000, SequencerSettings.DEFAULT_BUS_WAIT_MILLIS,
+        forwardCommits);
     ServerMetrics metrics = new ServerMetrics(meterRegistry);
     this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, timers, settings, clock,
         metrics);

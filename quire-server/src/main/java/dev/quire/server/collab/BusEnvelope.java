@@ -13,12 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Committed ops as they cross the bus between servers: {@code {"v":LAST,"ts":T,"ops":[WIRE,...]}},
- * the ops of one commit (a batch: consecutive versions, one commit time) as their broadcast
- * messages (as clients receive them), the version of the last one first, so a receiver can tell
- * with a glance whether anything in it is news, and the commit time, which the receiving server
- * needs to keep the document's timestamps in order (snapshots by time read them). One message per
- * commit, not per op: a hot document's batches cost Redis and every server one message each.
+ * Committed ops as they cross the bus between servers:
+ * {@code {"v":LAST,"ts":T,"by":SEQUENCER,"ops":[WIRE,...]}}, the ops of one commit (a batch:
+ * consecutive versions, one commit time) as their broadcast messages (as clients receive them),
+ * the version of the last one first, so a receiver can tell with a glance whether anything in it
+ * is news, the commit time, which the receiving server needs to keep the document's timestamps in
+ * order (snapshots by time read them), and the id of the sequencer that committed them, which
+ * tells the other servers whom to forward submissions to (see {@link CommitForwarding}). One
+ * message per commit, not per op: a hot document's batches cost Redis and every server one
+ * message each.
  */
 final class BusEnvelope {
   private static final Logger log = LoggerFactory.getLogger(BusEnvelope.class);
@@ -27,10 +30,11 @@ final class BusEnvelope {
   private BusEnvelope() {}
 
   /** The envelope of a commit's ops (consecutive versions, all with the same commit time). */
-  static String of(List<CommittedOp> ops) {
+  static String of(List<CommittedOp> ops, String by) {
     CommittedOp last = ops.get(ops.size() - 1);
-    StringBuilder b = new StringBuilder(64 + ops.size() * 96);
-    b.append("{\"v\":").append(last.version()).append(",\"ts\":").append(last.timestamp()).append(",\"ops\":[");
+    StringBuilder b = new StringBuilder(96 + ops.size() * 96);
+    b.append("{\"v\":").append(last.version()).append(",\"ts\":").append(last.timestamp())
+        .append(BY).append(by).append("\",\"ops\":[");
     for (int i = 0; i < ops.size(); i++) {
       if (i > 0) {
         b.append(',');
@@ -56,6 +60,21 @@ final class BusEnvelope {
     }
     return v;
   }
+
+  /**
+   * The id of the sequencer that committed the envelope's ops, or null: the first
+   * {@code ,"by":"} is the envelope's, since it comes before the ops.
+   */
+  static String origin(String message) {
+    int i = message.indexOf(BY);
+    if (i < 0) {
+      return null;
+    }
+    int end = message.indexOf('"', i + BY.length());
+    return end < 0 ? null : message.substring(i + BY.length(), end);
+  }
+
+  private static final String BY = ",\"by\":\"";
 
   /** The ops in {@code message}, in version order; empty (logged) when it is not one of ours. */
   static List<CommittedOp> parse(String collection, String docId, String message) {

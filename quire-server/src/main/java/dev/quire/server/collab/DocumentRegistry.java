@@ -107,10 +107,25 @@ public final class DocumentRegistry {
         s.actor.execute(() -> s.onTurnRequest(turn));
         return;
       }
+      String forwardedTo = CommitForwarding.forwardTarget(message);
+      if (forwardedTo != null) {
+        if (s.isSequencer(forwardedTo)) {
+          s.actor.execute(() -> s.onForward(message));
+        }
+        return;
+      }
+      String backTo = CommitForwarding.backTarget(message);
+      if (backTo != null) {
+        if (s.isSequencer(backTo)) {
+          s.actor.execute(() -> s.onHandedBack(message));
+        }
+        return;
+      }
       if (commitListener == null && BusEnvelope.version(message) < s.knownVersion()) {
         return;
       }
       s.actor.execute(() -> {
+        s.onCommitBy(BusEnvelope.origin(message));
         if (BusEnvelope.version(message) >= s.version()) {
           for (CommittedOp c : BusEnvelope.parse(collection, docId, message)) {
             s.onBusOp(c);

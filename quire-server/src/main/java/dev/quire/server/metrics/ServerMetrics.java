@@ -34,6 +34,9 @@ public final class ServerMetrics {
   private final Counter retriesExhausted;
   private final Timer busLag;
   private final Counter busGapsFilled;
+  private final Counter forwarded;
+  private final Counter forwardTimeouts;
+  private final Counter forwardHandedBack;
   private final Map<String, Counter> refusedByCode = new HashMap<>();
   private final Counter refusedOther;
   private final AtomicInteger pendingSubmissions = new AtomicInteger();
@@ -58,6 +61,14 @@ public final class ServerMetrics {
         .register(registry);
     busGapsFilled = Counter.builder("quire.bus.gaps.filled")
         .description("store reads after the bus did not bring missing ops in time (a gap, a lost commit race)")
+        .register(registry);
+    forwarded = Counter.builder("quire.commit.forwarded")
+        .description("submissions handed to the server committing their hot document (commit forwarding)")
+        .register(registry);
+    forwardTimeouts = Counter.builder("quire.commit.forward.timeouts")
+        .description("forwarded submissions not settled in time, committed here instead").register(registry);
+    forwardHandedBack = Counter.builder("quire.commit.forward.handed.back")
+        .description("forwarded submissions the committing server did not commit (refused, store failure)")
         .register(registry);
     for (ErrorCode c : ErrorCode.values()) {
       refusedByCode.put(c.code(), refusedCounter(c.code()));
@@ -115,6 +126,18 @@ public final class ServerMetrics {
 
   public void busGapFilled() {
     busGapsFilled.increment();
+  }
+
+  public void forwarded() {
+    forwarded.increment();
+  }
+
+  public void forwardTimedOut() {
+    forwardTimeouts.increment();
+  }
+
+  public void forwardHandedBack() {
+    forwardHandedBack.increment();
   }
 
   public void refused(String code) {
