@@ -20,7 +20,9 @@
 #      started and drops both databases, on any exit.
 # Usage: quire-bench/cluster-bench.sh   (env: ROUNDS=2 WARMUP=10 DURATION=15 DOCS_A=100 AUTHORS_A=5
 #        AUTHORS_B=100 RATE_R=20 SEED=<random> SCENARIOS="a b r"; SKIP_BUILD=1 to use the jars as
-#        they are; SIDES=quire to run Quire alone; QUIRE_JAVA_OPTS for Quire's JVMs;
+#        they are; SIDES=quire to run Quire alone; QUIRE_JAVA_OPTS for Quire's JVMs and
+#        LOADGEN_JAVA_OPTS for the load generator's (a profiler, say); KEEP_LOGS=<dir> keeps the
+#        servers' logs and the load generator's output there;
 #        PGHOST/PGPORT/PGUSER and REDIS_URL to use other services)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,6 +58,9 @@ cleanup() {
     psql_admin -c "drop database if exists $db with (force)" >/dev/null 2>&1 ||
       echo "cluster-bench: could not drop database $db" >&2
   done
+  if [ -n "${KEEP_LOGS:-}" ]; then
+    mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$work"/*.txt "$KEEP_LOGS"/ 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -145,7 +150,8 @@ for round in $(seq "$rounds"); do
       # The database's and Redis' processes: their CPU is counted as "services".
       services="$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)"
       # In the background and waited for, so that a signal stops the run at once (the trap).
-      java -cp "$root/quire-bench/target/benchmarks.jar" dev.quire.bench.load.LoadGen --urls "$urls" \
+      # shellcheck disable=SC2086
+      java ${LOADGEN_JAVA_OPTS:-} -cp "$root/quire-bench/target/benchmarks.jar" dev.quire.bench.load.LoadGen --urls "$urls" \
         --docs "$d" --authors "$a" --rate "$r" --warmup "$warmup" --duration "$duration" \
         --seed "$((seed + round))" --server-pids "$spids" --service-pids "$services" \
         --label "$server" --scenario "$scenario" >"$out" &

@@ -117,6 +117,10 @@ public final class DocumentSequencer {
   // Our submissions handed to another server's sequencer, by src and seq, until their op comes
   // back committed (then acked), or they come back uncommitted or time out (then committed here).
   private final Map<SrcSeq, Handed> handed = new java.util.LinkedHashMap<>();
+  // Forwarded submissions taken back to be committed here (a timeout, a hand-back), until answered:
+  // the other server may have committed one after all, and then it must be acked the moment its
+  // op is applied here, before any later op reaches its client.
+  private final Map<SrcSeq, Submission> takenBack = new HashMap<>();
   private List<Submission> toForward; // this turn's, published together at its end
   private String forwardTo;
   private boolean handedTimer;
@@ -124,7 +128,7 @@ public final class DocumentSequencer {
   /** A server that has not committed to the document for this long is not forwarded to. */
   static final long COMMITTER_ACTIVE_MILLIS = 1_000;
   /** A forwarded submission not settled within this is committed here instead. */
-  static final long FORWARD_TIMEOUT_MILLIS = 1_000;
+  static final long FORWARD_TIMEOUT_MILLIS = 2_000;
 
   private record SrcSeq(String src, long seq) {}
 
@@ -466,7 +470,7 @@ public final class DocumentSequencer {
         it.remove();
         committers.remove(h.to());
         metrics.forwardTimedOut();
-        pending.addLast(new Pending(h.submission()));
+        takeBack(h.submission());
         late++;
       }
     }
@@ -536,9 +540,14 @@ public final class DocumentSequencer {
     Handed h = b == null ? null : handed.remove(new SrcSeq(b.src(), b.seq()));
     if (h != null) {
       metrics.forwardHandedBack();
-      pending.addLast(new Pending(h.submission()));
+      takeBack(h.submission());
       startBatch();
     }
+  }
+
+  private void takeBack(Submission s) {
+    takenBack.put(new SrcSeq(s.src(), s.seq()), s);
+    pending.addLast(new Pending(s));
   }
 
   /** True when {@code id} is this sequencer's id (bus messages addressed to one sequencer). */
@@ -553,13 +562,22 @@ public final class DocumentSequencer {
     }
   }
 
-  /** Acks a forwarded submission of ours whose op has just been applied and fanned out. */
+  /**
+   * Acks a forwarded submission of ours whose op has just been applied and fanned out: one still
+   * handed to another server, or one taken back and queued here (committed by the other server
+   * after all). Our own commit of a taken-back one is acked by the batch, before this runs.
+   */
   private void settleHanded(CommittedOp c) {
-    Handed h = handed.remove(new SrcSeq(c.src(), c.seq()));
-    if (h == null) {
-      return;
+    SrcSeq key = new SrcSeq(c.src(), c.seq());
+    Handed h = handed.remove(key);
+    Submission s = h != null ? h.submission() : null;
+    if (s == null) {
+      Submission back = takenBack.get(key);
+      if (back == null || !pending.removeIf(p -> p.submission() == back)) {
+        return;
+      }
+      s = back;
     }
-    Submission s = h.submission();
     for (String m : catchUp(s, s.version(), c.version())) {
       s.from().send(m);
     }
@@ -641,10 +659,8 @@ public final class DocumentSequencer {
           // at and its own were usually lost with that connection too. They come before the
           // ack (invariant 4); without them the client warns of a version mismatch and refetches.
           if (s.version() != null) {
-            for (CommittedOp c : committedSince(s.version())) {
-              if (c.version() < dup[1] && !c.src().equals(s.src())) {
-                s.from().send(c.wire());
-              }
+            for (String m : catchUp(s, s.version(), dup[1])) {
+              s.from().send(m);
             }
           }
           acked(s, dup[1]);
@@ -766,18 +782,25 @@ public final class DocumentSequencer {
   // Every answer to a submission goes through these, so the pending gauge comes back down.
 
   private void acked(Submission s, long v) {
-    metrics.answered();
+    answered(s);
     s.reply().acked(v);
   }
 
   private void rejected(Submission s, String code, String message) {
-    metrics.answered();
+    answered(s);
     s.reply().rejected(code, message);
   }
 
   private void unavailable(Submission s) {
-    metrics.answered();
+    answered(s);
     s.reply().unavailable();
+  }
+
+  private void answered(Submission s) {
+    metrics.answered();
+    if (!takenBack.isEmpty()) {
+      takenBack.remove(new SrcSeq(s.src(), s.seq()), s);
+    }
   }
 
   /** True when another copy of this submission (same src and seq) is in the batch being built. */
@@ -1029,7 +1052,7 @@ public final class DocumentSequencer {
         sub.send(c.wire());
       }
     }
-    if (!handed.isEmpty()) {
+    if (!handed.isEmpty() || !takenBack.isEmpty()) {
       settleHanded(c); // it may be the op of a submission we forwarded: its ack comes after it
     }
   }

@@ -54,7 +54,7 @@ class CommitForwardingTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final DocumentRegistry registry;
 
-    Server(SqliteStore store, Bus bus) {
+    Server(dev.quire.server.store.DocumentStore store, Bus bus) {
       registry = new DocumentRegistry("docs", store, bus, pool, storePool, timers,
           new SequencerSettings(OtLimits.DEFAULT, 256, 20, 1000, 1000), Clock.systemUTC(),
           new ServerMetrics(meters));
@@ -98,6 +98,7 @@ class CommitForwardingTest {
   private static final class Client implements Subscriber, Submission.Reply {
     final String src;
     volatile CompletableFuture<String> answer;
+    final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Client(String src) {
       this.src = src;
@@ -109,10 +110,13 @@ class CommitForwardingTest {
     }
 
     @Override
-    public void send(String message) {}
+    public void send(String message) {
+      received.add("op v" + BusEnvelope.version(message));
+    }
 
     @Override
     public void acked(long version) {
+      received.add("ack " + version);
       answer.complete("ack " + version);
     }
 
@@ -127,20 +131,39 @@ class CommitForwardingTest {
     }
   }
 
-  /** A bus that drops the messages {@code drop} matches, as Redis' pub/sub may. */
+  /**
+   * A bus that drops the messages {@code drop} matches, as Redis' pub/sub may, or holds them until
+   * {@link #release} (a slow delivery).
+   */
   private static final class LossyBus implements Bus {
     final InProcessBus bus = new InProcessBus();
     final Predicate<String> drop;
+    final boolean hold;
+    final List<String[]> held = new ArrayList<>();
 
-    LossyBus(Predicate<String> drop) {
+    LossyBus(Predicate<String> drop, boolean hold) {
       this.drop = drop;
+      this.hold = hold;
     }
 
     @Override
-    public void publish(String channel, String message) {
+    public synchronized void publish(String channel, String message) {
       if (!drop.test(message)) {
         bus.publish(channel, message);
+      } else if (hold) {
+        held.add(new String[] {channel, message});
       }
+    }
+
+    synchronized int held() {
+      return held.size();
+    }
+
+    synchronized void release() {
+      for (String[] m : held) {
+        bus.publish(m[0], m[1]);
+      }
+      held.clear();
     }
 
     @Override
@@ -245,7 +268,7 @@ class CommitForwardingTest {
   @Test
   void aForwardThatIsLostIsCommittedByTheServerThatSentIt() throws Exception {
     try (SqliteStore store = SqliteStore.open(dir);
-        LossyBus bus = new LossyBus(m -> CommitForwarding.forwardTarget(m) != null)) {
+        LossyBus bus = new LossyBus(m -> CommitForwarding.forwardTarget(m) != null, false)) {
       Server[] roles = warmUp(new Server(store, bus), new Server(store, bus));
       Server forwarder = roles[0];
       Client c = new Client("late");
@@ -271,6 +294,67 @@ class CommitForwardingTest {
       assertEquals(2, store.headVersion("docs", "d"), "nothing committed");
       // The refusal came from the forwarder's own run of the op, after the hand-back, not a timeout.
       assertEquals(0.0, forwarder.count("quire.commit.forward.timeouts"));
+    }
+  }
+
+  /**
+   * A forward that arrives late: the forwarder has taken the op back (its timeout) and is
+   * committing it itself when the other server commits it. The op is committed once, and its
+   * client gets the ack the moment the forwarder applies it, before any later op — found by the
+   * cluster benchmark, where the ack came after the next op and the client saw a version gap.
+   */
+  @Test
+  void anOpTakenBackButCommittedByTheOtherServerIsAckedInOrder() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir);
+        LossyBus bus = new LossyBus(m -> CommitForwarding.forwardTarget(m) != null, true)) {
+      // The forwarder's commits will wait at its gate: its own try of the taken-back op is in
+      // flight while the other server's commits of it (and of a later op) arrive.
+      GatedStore storeA = new GatedStore(store);
+      GatedStore storeB = new GatedStore(store);
+      Server a = new Server(storeA, bus);
+      Server b = new Server(storeB, bus);
+      Server[] roles = warmUp(a, b);
+      Server forwarder = roles[0];
+      Server committer = roles[1];
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      (forwarder == a ? storeA : storeB).gate = closed;
+      Client x = new Client("x");
+      CompletableFuture<String> xAnswer = forwarder.submit(x, 1, new Delta().insert("x"));
+      awaitTrue(() -> bus.held() == 1, "the forward is held");
+      // After the timeout the forwarder commits the op itself: that commit waits at the gate.
+      awaitTrue(() -> forwarder.count("quire.commit.forward.timeouts") == 1.0, "the forward timed out");
+      bus.release(); // the late forward: the committer commits x's op at v2
+      Client z = new Client("z");
+      assertEquals("ack 3", committer.submit(z, 1, new Delta().insert("z")).get(10, TimeUnit.SECONDS));
+      closed.complete(null); // the forwarder's own try conflicts; then it applies v2 and v3
+      assertEquals("ack 2", xAnswer.get(10, TimeUnit.SECONDS));
+      awaitVersion(forwarder, 4);
+      assertEquals(4, store.headVersion("docs", "d"), "x's op committed once");
+      List<String> got = List.copyOf(x.received);
+      assertEquals(List.of("ack 2", "op v3"), got, "the ack comes before the next op");
+    }
+  }
+
+  /** A store whose commits wait until {@code gate} completes. */
+  private static final class GatedStore extends dev.quire.server.testing.DelegatingStore {
+    volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+
+    GatedStore(dev.quire.server.store.DocumentStore real) {
+      super(real);
+    }
+
+    @Override
+    public CompletableFuture<dev.quire.server.store.CommitResult> commitAsync(String collection, String docId,
+        List<StoredOp> ops, java.util.concurrent.Executor executor) {
+      return gate.thenApplyAsync(ignored -> real.commit(collection, docId, ops), executor);
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, what);
+      Thread.onSpinWait();
     }
   }
 }

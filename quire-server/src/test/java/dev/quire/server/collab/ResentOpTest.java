@@ -11,7 +11,6 @@ import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
-import dev.quire.server.store.StoredSnapshot;
 import dev.quire.server.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -193,12 +192,11 @@ class ResentOpTest {
   }
 
   /** The embedded store, whose next commit fails when asked to (as a lost database would). */
-  private static final class FailingStore implements DocumentStore {
-    private final DocumentStore real;
+  private static final class FailingStore extends dev.quire.server.testing.DelegatingStore {
     private final java.util.concurrent.atomic.AtomicBoolean failNext;
 
     FailingStore(DocumentStore real, java.util.concurrent.atomic.AtomicBoolean failNext) {
-      this.real = real;
+      super(real);
       this.failNext = failNext;
     }
 
@@ -209,44 +207,6 @@ class ResentOpTest {
       }
       return real.commit(collection, docId, ops);
     }
-
-    @Override
-    public long headVersion(String collection, String docId) {
-      return real.headVersion(collection, docId);
-    }
-
-    @Override
-    public List<StoredOp> ops(String collection, String docId, long from, long to) {
-      return real.ops(collection, docId, from, to);
-    }
-
-    @Override
-    public java.util.Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
-      return real.findBySource(collection, docId, src, seq);
-    }
-
-    @Override
-    public long versionAt(String collection, String docId, long timestamp) {
-      return real.versionAt(collection, docId, timestamp);
-    }
-
-    @Override
-    public void writeSnapshot(StoredSnapshot snapshot) {
-      real.writeSnapshot(snapshot);
-    }
-
-    @Override
-    public java.util.Optional<StoredSnapshot> snapshotAtOrBefore(String collection, String docId, long atMost) {
-      return real.snapshotAtOrBefore(collection, docId, atMost);
-    }
-
-    @Override
-    public boolean isHealthy() {
-      return real.isHealthy();
-    }
-
-    @Override
-    public void close() {}
   }
 
   /**
