@@ -687,10 +687,22 @@ public final class DocumentSequencer {
         // for a retry; then against the ops ahead of it in this batch, which are not committed.
         Delta op = p.rebased() != null ? p.rebased() : s.op();
         long from = p.rebased() != null ? p.rebasedAt() : base;
-        for (CommittedOp c : committedSince(from)) {
-          if (c.version() >= from) {
-            op = transformAgainst(s, op, c);
+        List<CommittedOp> since = committedSince(from);
+        CommittedOp copy = committedCopy(s, since);
+        if (copy != null) {
+          // Committed already, through another copy: one resent on another connection, or
+          // forwarded to a server that committed it while this one was taking it back.
+          // duplicateOf misses it when the copy was committed by another server after the store
+          // was last asked. Acknowledged with its version (invariant 3), never refused: a refusal
+          // rolls the edit back in the client although it is in the document.
+          for (String m : catchUp(s, base, copy.version())) {
+            s.from().send(m);
           }
+          acked(s, copy.version());
+          continue;
+        }
+        for (CommittedOp c : since) {
+          op = transformAgainst(s, op, c);
         }
         p = new Pending(s, p.attempt(), p.triedAt(), op, version);
         // The ops committed after the client's version come before its ack.
@@ -829,6 +841,16 @@ public final class DocumentSequencer {
         return new long[] {s.seq(), found.get().version()};
       }
       absentFrom.put(s.src(), s.seq());
+    }
+    return null;
+  }
+
+  /** The op in {@code committed} that {@code s} submitted (same src and seq), or null. */
+  private static CommittedOp committedCopy(Submission s, List<CommittedOp> committed) {
+    for (CommittedOp c : committed) {
+      if (c.seq() == s.seq() && c.src().equals(s.src())) {
+        return c;
+      }
     }
     return null;
   }
