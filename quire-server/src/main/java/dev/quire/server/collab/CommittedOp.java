@@ -10,9 +10,10 @@ import dev.quire.server.store.StoredOp;
 
 /**
  * A committed op in memory: the parsed op for transforms, and its broadcast message, serialised
- * once and sent as the same string to every recipient.
+ * once, and encoded to UTF-8 once, for every recipient ({@code utf8} is shared: never written to).
  */
-record CommittedOp(long version, String src, long seq, StoredOp.Kind kind, Delta op, long timestamp, String wire) {
+record CommittedOp(long version, String src, long seq, StoredOp.Kind kind, Delta op, long timestamp, String wire,
+    byte[] utf8) {
 
   static CommittedOp of(String collection, String docId, long version, String src, long seq,
       StoredOp.Kind kind, Delta op, long timestamp) {
@@ -38,7 +39,10 @@ record CommittedOp(long version, String src, long seq, StoredOp.Kind kind, Delta
       default:
         sb.append(",\"del\":true");
     }
-    return new CommittedOp(version, src, seq, kind, op, timestamp, sb.append('}').toString());
+    String wire = sb.append('}').toString();
+    // The wire text escapes lone surrogates (JsonText), so it encodes to UTF-8 exactly.
+    return new CommittedOp(version, src, seq, kind, op, timestamp, wire,
+        wire.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   StoredOp toStored(String collection, String docId) {

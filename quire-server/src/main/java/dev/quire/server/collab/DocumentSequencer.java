@@ -1071,7 +1071,7 @@ public final class DocumentSequencer {
   private void fanOut(CommittedOp c) {
     for (Subscriber sub : subscribers.keySet()) {
       if (!sub.src().equals(c.src())) {
-        sub.send(c.wire());
+        sub.send(c.wire(), c.utf8());
       }
     }
     if (!handed.isEmpty() || !takenBack.isEmpty()) {

@@ -7,4 +7,9 @@ public interface Subscriber {
 
   /** Queues a message to the client; never blocks. */
   void send(String message);
+
+  /** {@link #send(String)}, with the message's UTF-8 bytes, shared by every recipient (never written to). */
+  default void send(String message, byte[] utf8) {
+    send(message);
+  }
 }

@@ -83,6 +83,11 @@ public final class Agent implements Subscriber {
     conn.send(message);
   }
 
+  @Override
+  public void send(String message, byte[] utf8) {
+    conn.send(message, utf8);
+  }
+
   // ---- inbox: one message at a time, in order ----
 
   /** A text frame from the client (called in order, never concurrently, for one connection). */

@@ -34,7 +34,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private final CoreSession core; // null if Jetty's session is not the usual one: no batching
   private final long maxQueuedChars;
   private final AtomicLong allQueuedChars; // shared by every connection: the queue-depth gauge
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final ArrayDeque<Out> queue = new ArrayDeque<>();
   private long queuedChars;
   private boolean sending;
   private boolean held; // queued frames wait for the end of a SendBatch
@@ -63,9 +63,17 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
     return String.valueOf(a);
   }
 
+  /** A frame to send: its text, and its UTF-8 bytes when they were encoded once for many recipients. */
+  private record Out(String text, byte[] utf8) {}
+
   @Override
   public void send(String text) {
-    String next;
+    send(text, null);
+  }
+
+  @Override
+  public void send(String text, byte[] utf8) {
+    Out next;
     List<SendBatch.Flushable> batch = SendBatch.current();
     synchronized (this) {
       if (closed) {
@@ -78,7 +86,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
         if (!wouldBeWritten && queuedChars - exemptChars + text.length() > maxQueuedChars) {
           next = null;
         } else {
-          queue.add(text);
+          queue.add(new Out(text, utf8));
           queuedChars += text.length();
           allQueuedChars.addAndGet(text.length());
           if (wouldBeWritten) {
@@ -92,7 +100,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
         }
       } else {
         sending = true;
-        next = text;
+        next = new Out(text, utf8);
       }
     }
     if (next == null) {
@@ -105,7 +113,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   /** The end of a {@link SendBatch}: writes what it held, unless a write in flight will. */
   @Override
   public void flushHeld() {
-    List<String> next;
+    List<Out> next;
     synchronized (this) {
       held = false;
       if (sending || closed || queue.isEmpty()) {
@@ -120,7 +128,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private final Callback afterWrite = new Callback() {
     @Override
     public void succeed() {
-      List<String> next;
+      List<Out> next;
       synchronized (JettyConnection.this) {
         if (queue.isEmpty()) {
           sending = false;
@@ -140,25 +148,40 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private final org.eclipse.jetty.util.Callback batchedFailure = org.eclipse.jetty.util.Callback.from(
       () -> {}, x -> close(1011, "send failed"));
 
-  private void write(String text) {
-    session.sendText(text, afterWrite);
+  private final org.eclipse.jetty.util.Callback lastWritten = org.eclipse.jetty.util.Callback.from(
+      afterWrite::succeed, afterWrite::fail);
+
+  private void write(Out out) {
+    if (core == null) {
+      session.sendText(out.text(), afterWrite);
+    } else {
+      core.sendFrame(frame(out), lastWritten, false);
+    }
   }
 
   /** Sends frames in order, flushed together; {@link #afterWrite} runs when the last is written. */
-  private void writeBatch(List<String> frames) {
+  private void writeBatch(List<Out> frames) {
     int last = frames.size() - 1;
-    if (core == null || last == 0) {
+    if (core == null) {
       for (int i = 0; i < last; i++) {
-        session.sendText(frames.get(i), Callback.from(() -> {}, x -> close(1011, "send failed")));
+        session.sendText(frames.get(i).text(), Callback.from(() -> {}, x -> close(1011, "send failed")));
       }
       write(frames.get(last));
       return;
     }
     for (int i = 0; i < last; i++) {
-      core.sendFrame(new Frame(OpCode.TEXT).setPayload(frames.get(i)), batchedFailure, true);
+      core.sendFrame(frame(frames.get(i)), batchedFailure, true);
     }
-    core.sendFrame(new Frame(OpCode.TEXT).setPayload(frames.get(last)),
-        org.eclipse.jetty.util.Callback.from(afterWrite::succeed, afterWrite::fail), false);
+    core.sendFrame(frame(frames.get(last)), lastWritten, false);
+  }
+
+  /**
+   * A text frame; one whose bytes were encoded once for all its recipients (a broadcast op) is
+   * wrapped, not copied: the bytes are never written to, and each frame has its own position.
+   */
+  private static Frame frame(Out out) {
+    Frame f = new Frame(OpCode.TEXT);
+    return out.utf8() != null ? f.setPayload(java.nio.ByteBuffer.wrap(out.utf8())) : f.setPayload(out.text());
   }
 
   @Override
@@ -197,8 +220,8 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   }
 
   /** Takes every queued frame, in order, and zeroes the counts; under the lock. */
-  private List<String> takeQueued() {
-    List<String> taken = new ArrayList<>(queue);
+  private List<Out> takeQueued() {
+    List<Out> taken = new ArrayList<>(queue);
     queue.clear();
     allQueuedChars.addAndGet(-queuedChars);
     queuedChars = 0;

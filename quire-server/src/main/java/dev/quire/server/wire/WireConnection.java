@@ -15,6 +15,14 @@ public interface WireConnection {
   /** Queues a text frame. Does nothing once the connection is closed. */
   void send(String text);
 
+  /**
+   * Queues a text frame whose UTF-8 bytes are given: a message broadcast to many connections is
+   * encoded once, not once per recipient. {@code utf8} is shared and must never be written to.
+   */
+  default void send(String text, byte[] utf8) {
+    send(text);
+  }
+
   /** Closes with a WebSocket close code (1000 normal, 1001 going away, 1008 policy, 1011 error, 1013 try again). */
   void close(int code, String reason);
 
