@@ -51,6 +51,9 @@ public final class Author implements Session.Listener.AutoDemanding {
   private long nextDue;
   private long acked;
   private boolean failed;
+  // Ops (and our ack) that came after a gap, by version, until the ops before them arrive.
+  private final java.util.TreeMap<Long, Frame> early = new java.util.TreeMap<>();
+  private boolean fillingGap;
 
   // Written by this author's thread, read by any receiver: seq and send time of recent ops.
   private final AtomicLongArray ringSeq = new AtomicLongArray(RING);
@@ -246,6 +249,8 @@ public final class Author implements Session.Listener.AutoDemanding {
       }
     } else if (f.errorCode != null) {
       fail("error from the server: " + f.errorCode + " " + f.errorMessage);
+    } else if ("f".equals(f.action) && f.data == null) {
+      gapFetched(); // the end of the ops a gap asked for
     }
     // Everything else (presence, late replies to requests already answered) is not measured.
   }
@@ -264,43 +269,29 @@ public final class Author implements Session.Listener.AutoDemanding {
         failLocked("op refused: " + f.errorCode + " " + f.errorMessage);
         return;
       }
-      if (f.hasOp) {
-        if (f.version < version) {
-          return; // a catch-up of an op already received (the reference sends both)
+      boolean ack = !f.hasOp && inflight && f.seq == inflightSeq && src.equals(f.src);
+      if (!f.hasOp && !ack) {
+        return; // not ours to answer (an ack of an op no longer in flight)
+      }
+      if (f.version < version) {
+        if (ack) {
+          failLocked("ack at v" + f.version + " while at v" + version + " (after later ops)");
         }
-        if (f.version > version) {
-          failLocked("op v" + f.version + " arrived while at v" + version + " (a gap)");
-          return;
-        }
-        version++;
-        length += f.lengthDelta;
-        if (inflight && inflightDeleteAt >= 0) {
-          // The server transforms the op in flight against this one; a concurrent delete of the
-          // same character leaves it with nothing to delete.
-          inflightDeleteAt = f.transformPosition(inflightDeleteAt);
-          if (inflightDeleteAt < 0) {
-            inflightDelta = 0;
-          }
-        }
-        if (f.src != null && !f.src.equals(src)) {
-          origin = run.author(f.src);
-        }
-      } else if (inflight && f.seq == inflightSeq && src.equals(f.src)) {
-        if (f.version != version) {
-          failLocked("ack at v" + f.version + " while at v" + version + " (ops before it are missing)");
-          return;
-        }
-        version++;
-        length += inflightDelta;
-        inflight = false;
-        acked++;
-        run.acked(inflightT0, now, inflightKeys);
-        if (run.rate == 0) {
-          submit(1, now);
-        } else if (pendingKeys > 0) {
-          submit(pendingKeys, pendingT0);
-          pendingKeys = 0;
-        }
+        return; // a catch-up of an op already received (the reference sends both)
+      }
+      if (f.version > version) {
+        // A gap: an op this connection never got. The npm client asks for the ops it lacks
+        // (a fetch from its version) and goes on; so does this author, holding what came early.
+        early.put(f.version, f);
+        fillGap();
+        return;
+      }
+      origin = apply(f, now);
+      while (!failed && !early.isEmpty() && early.firstKey() == version) {
+        apply(early.pollFirstEntry().getValue(), now);
+      }
+      if (early.isEmpty()) {
+        fillingGap = false;
       }
     }
     if (origin != null) {
@@ -308,6 +299,56 @@ public final class Author implements Session.Listener.AutoDemanding {
       if (t0 >= 0) {
         run.delivered(t0, now, origin.server != server);
       }
+    }
+  }
+
+  /**
+   * Applies an op (or our ack) at our version: the version and length move on; an ack sends the
+   * next op. Returns the author who sent a remote op, for its delivery latency; null otherwise.
+   */
+  private Author apply(Frame f, long now) {
+    version++;
+    if (f.hasOp) {
+      length += f.lengthDelta;
+      if (inflight && inflightDeleteAt >= 0) {
+        // The server transforms the op in flight against this one; a concurrent delete of the
+        // same character leaves it with nothing to delete.
+        inflightDeleteAt = f.transformPosition(inflightDeleteAt);
+        if (inflightDeleteAt < 0) {
+          inflightDelta = 0;
+        }
+      }
+      return f.src != null && !f.src.equals(src) ? run.author(f.src) : null;
+    }
+    length += inflightDelta;
+    inflight = false;
+    acked++;
+    run.acked(inflightT0, now, inflightKeys);
+    if (run.rate == 0) {
+      submit(1, now);
+    } else if (pendingKeys > 0) {
+      submit(pendingKeys, pendingT0);
+      pendingKeys = 0;
+    }
+    return null;
+  }
+
+  /** Asks for the ops from our version on (once per gap; the answer's ops fill it in order). */
+  private void fillGap() {
+    if (fillingGap) {
+      return;
+    }
+    fillingGap = true;
+    run.gap();
+    session.sendText("{\"a\":\"f\",\"c\":\"docs\",\"d\":\"" + docId + "\",\"v\":" + version + "}",
+        Callback.from(() -> {}, e -> fail("send failed: " + e)));
+  }
+
+  /** The answer to a gap's fetch: what it did not fill (the server was behind too) is asked again. */
+  private synchronized void gapFetched() {
+    fillingGap = false;
+    if (!early.isEmpty()) {
+      fillGap();
     }
   }
 

@@ -104,6 +104,13 @@ final class LoadRun {
     failures.add(what);
   }
 
+  /** Version gaps the authors saw and filled by asking for the missing ops (not failures). */
+  final java.util.concurrent.atomic.AtomicLong gaps = new java.util.concurrent.atomic.AtomicLong();
+
+  void gap() {
+    gaps.incrementAndGet();
+  }
+
   Histogram ackHistogram() {
     return ack.getIntervalHistogram();
   }
