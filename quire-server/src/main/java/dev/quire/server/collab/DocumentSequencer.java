@@ -489,10 +489,25 @@ public final class DocumentSequencer {
   void onForward(String message) {
     com.fasterxml.jackson.databind.JsonNode msg = CommitForwarding.read(message);
     String from = CommitForwarding.sender(msg);
+    List<Submission> subs = new ArrayList<>();
     for (CommitForwarding.Forwarded f : CommitForwarding.submissions(msg, settings.limits())) {
       metrics.submitted();
-      pending.addLast(new Pending(new Submission(FORWARDED, f.src(), f.seq(), f.version(), StoredOp.Kind.EDIT,
-          f.op(), new HandBack(from, f.src(), f.seq()))));
+      subs.add(new Submission(FORWARDED, f.src(), f.seq(), f.version(), StoredOp.Kind.EDIT, f.op(),
+          new HandBack(from, f.src(), f.seq())));
+    }
+    if (!loaded) {
+      // The state was dropped (a failed commit or read) and not yet reloaded: reload first, as
+      // our own submissions do (they come through DocumentRegistry.run).
+      try {
+        ensureLoaded();
+      } catch (RuntimeException e) {
+        log.warn("reload of {} for forwarded ops failed: {}", docId, e.toString());
+        subs.forEach(this::unavailable); // handed back: the forwarder answers its clients
+        return;
+      }
+    }
+    for (Submission sub : subs) {
+      pending.addLast(new Pending(sub));
     }
     touch();
     startBatch();
