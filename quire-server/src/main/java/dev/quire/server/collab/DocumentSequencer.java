@@ -948,12 +948,14 @@ public final class DocumentSequencer {
     if (!loaded) {
       try {
         ensureLoaded();
+        reloadDelay = RELOAD_MIN_MILLIS;
       } catch (RuntimeException e) {
         log.warn("reload failed: {}", e.toString());
         for (Pending p : pending) {
           unavailable(p.submission());
         }
         pending.clear();
+        scheduleReload();
         return;
       }
     }
@@ -968,6 +970,32 @@ public final class DocumentSequencer {
     }
     startBatch();
   }
+
+  /**
+   * Tries the reload again later (backing off to {@link #RELOAD_MAX_MILLIS}) while anyone is
+   * subscribed here. Without it a document whose reload failed (the store was down) stayed
+   * unloaded until someone submitted an op on this server: its subscribers, who only read, got
+   * nothing more, although the store was back and other servers' ops kept arriving.
+   */
+  private void scheduleReload() {
+    if (reloadTimer || evicted || subscribers.isEmpty()) {
+      return;
+    }
+    reloadTimer = true;
+    long delay = reloadDelay;
+    reloadDelay = Math.min(RELOAD_MAX_MILLIS, reloadDelay * 2);
+    timers.schedule(() -> actor.execute(() -> {
+      reloadTimer = false;
+      if (!loaded && !evicted && !committing && !reading) {
+        resume();
+      }
+    }), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private boolean reloadTimer;
+  private long reloadDelay = RELOAD_MIN_MILLIS;
+  static final long RELOAD_MIN_MILLIS = 250;
+  static final long RELOAD_MAX_MILLIS = 5_000;
 
   /** Forgets the document's state; it is read again from the store before the next batch. */
   private void dropState() {
@@ -1115,7 +1143,11 @@ public final class DocumentSequencer {
    * waits in {@code early} for the ones before it (from the bus, or the store after a moment).
    */
   void onBusOp(CommittedOp c) {
-    if (!loaded || c.version() < version) {
+    if (!loaded) {
+      scheduleReload(); // the store has it; reading it is what is left to do
+      return;
+    }
+    if (c.version() < version) {
       return;
     }
     if (c.version() - version > MAX_EARLY) {
