@@ -54,11 +54,13 @@ import org.junit.jupiter.api.io.TempDir;
  * stays frozen are chosen by the seed; thread timing is not, so the seed replays the choices, not
  * the interleaving.
  *
- * <p>Kill between commit and publish: there is no hook for it in the server; it is covered by
- * repetition, with 6-12 writers in flight when the kill lands. Each round prints how many ops were
- * committed before the kill but acknowledged only after their resend to another server (the
- * commit-to-ack window, which holds the commit-to-publish one): those the dead server committed
- * and never published, which the others must read from the store when they see the gap.
+ * <p>Kill between commit and publish: one scenario halts a server exactly there, with a failpoint
+ * ({@code -Dquire.failpoint.halt-after-commits=1}: the process halts as kill -9 would, right after
+ * its first commit, before acking or publishing it); the kill -9 scenario lands in that window by
+ * repetition too, with 6-12 writers in flight. Each round prints how many ops were committed
+ * before the kill but acknowledged only after their resend (the commit-to-ack window, which holds
+ * the commit-to-publish one): those the dead server committed and never published, which the
+ * others must read from the store when they see the gap.
  */
 class ClusterFaultsTest {
   private static final String REDIS = System.getProperty("quire.redis.url", "redis://127.0.0.1:6379");
@@ -83,6 +85,35 @@ class ClusterFaultsTest {
       cluster.replace(victim);
       load.awaitMoreAcks(50);
       return killedAt;
+    });
+  }
+
+  /**
+   * The precise window of "killed between the commit and the publish": a server that halts (as
+   * kill -9 would) right after a commit to PostgreSQL, before acknowledging or publishing any of
+   * its ops (a failpoint, {@code quire.failpoint.halt-after-commits}). Its clients resend
+   * elsewhere and get the versions those ops were committed at; the other servers read the ops
+   * from the store at the gap. It commits everything itself (no commit forwarding), so that it
+   * reaches the failpoint; the others may forward to it, and then take their ops back.
+   */
+  @Test
+  void aServerDyingBetweenACommitAndItsPublishLosesNothing() throws Exception {
+    scenario("halt after commit", (cluster, random, load) -> {
+      int victim = random.nextInt(SERVERS);
+      load.awaitMoreAcks(20 + random.nextInt(100));
+      cluster.servers.get(victim).stop(); // its writers move to the others
+      cluster.replace(victim, List.of("-Dquire.failpoint.halt-after-commits=1", "-Dquire.commit.forwarding=false"));
+      load.mark = System.nanoTime();
+      // One more writer, straight to it (not through nginx): its op, or one the others forwarded,
+      // is the one commit the server makes before it halts.
+      ServerProcess dying = cluster.servers.get(victim);
+      load.add(new FailoverWriter("w" + (100 + random.nextInt(100)), load.docOf(random.nextInt(DOCS * 2)), dying.uri(), CLIENT_TIMEOUT));
+      assertEquals(137, dying.awaitExit(60), "the server halted at the failpoint; see " + dying.log());
+      long haltedAt = System.currentTimeMillis();
+      load.awaitMoreAcks(100);
+      cluster.replace(victim); // the direct writer resends its op there and gets its version
+      load.awaitMoreAcks(50);
+      return haltedAt;
     });
   }
 
@@ -282,10 +313,25 @@ class ClusterFaultsTest {
     /** When the (last) fault landed, for reporting when ops were refused. */
     volatile long mark = System.nanoTime();
 
+    private final List<FailoverWriter> writers;
+
+    /** Starts {@code writers}; {@link #add} adds to the same list, which the round verifies. */
     Load(List<FailoverWriter> writers) {
+      this.writers = writers;
       for (FailoverWriter w : writers) {
         running.add(threads.submit(() -> w.run(stop, deadline, acks::incrementAndGet)));
       }
+    }
+
+    /** Starts one more writer, checked with the others at the end of the round. */
+    void add(FailoverWriter w) {
+      writers.add(w);
+      running.add(threads.submit(() -> w.run(stop, deadline, acks::incrementAndGet)));
+    }
+
+    /** The document of writer {@code i} (mod the number of writers). */
+    String docOf(int i) {
+      return writers.get(i % writers.size()).doc;
     }
 
     /** Waits until {@code n} more ops have been acknowledged (at most 45 s). */
@@ -354,16 +400,25 @@ class ClusterFaultsTest {
 
     /** Starts a new server on the port of server {@code i} (stopped or killed) and waits until it is ready. */
     void replace(int i) throws Exception {
-      servers.set(i, launch(servers.get(i).port()));
+      replace(i, List.of());
+    }
+
+    /** {@link #replace(int)}, with extra JVM options for the new server. */
+    void replace(int i, List<String> jvmOptions) throws Exception {
+      servers.set(i, launch(servers.get(i).port(), jvmOptions));
     }
 
     private ServerProcess launch(int port) throws Exception {
+      return launch(port, List.of());
+    }
+
+    private ServerProcess launch(int port, List<String> jvmOptions) throws Exception {
       int n = started++;
       Path data = dir.resolve("server-" + n);
       Files.createDirectories(data);
       Path log = dir.resolve("server-" + n + ".log");
       logs.add(log);
-      ServerProcess s = ServerProcess.start(data, log, port, "--database-url", dbUrl, "--redis-url", REDIS);
+      ServerProcess s = ServerProcess.start(data, log, port, jvmOptions, "--database-url", dbUrl, "--redis-url", REDIS);
       s.awaitReady();
       return s;
     }

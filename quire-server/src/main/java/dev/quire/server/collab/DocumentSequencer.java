@@ -925,6 +925,7 @@ public final class DocumentSequencer {
           return;
         }
       } else {
+        Failpoint.committed(); // fault tests: die here, committed but neither acked nor published
         List<CommittedOp> committed = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
           publishCommitted(p.op(), p.pending().submission(), p.catchUp());

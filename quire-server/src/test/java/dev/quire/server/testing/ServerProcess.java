@@ -50,12 +50,20 @@ public final class ServerProcess {
    * server takes its predecessor's port, where nginx expects it.
    */
   public static ServerProcess start(Path dataDir, Path log, int listenPort, String... args) throws IOException {
+    return start(dataDir, log, listenPort, List.of(), args);
+  }
+
+  /** As {@link #start(Path, Path, int, String...)}, with extra JVM options ({@code -Dname=value}). */
+  public static ServerProcess start(Path dataDir, Path log, int listenPort, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         // The server's own logging (INFO), not the test one: the start-up line carries the port.
-        "-Dlogback.configurationFile=logback.xml",
+        "-Dlogback.configurationFile=logback.xml"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of(
         "dev.quire.cli.Main", "serve", "--host", "127.0.0.1", "--port", Integer.toString(listenPort), "--data-dir", dataDir.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -117,6 +125,11 @@ public final class ServerProcess {
     if (process.exitValue() != 137) {
       throw new IllegalStateException("expected exit status 137 (SIGKILL), got " + process.exitValue() + "; see " + log);
     }
+  }
+
+  /** Waits up to {@code seconds} for the process to end by itself; its exit status, or -1 if it still runs. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGSTOP: the process freezes (its sockets stay open, nothing answers) until {@link #resume}. */
