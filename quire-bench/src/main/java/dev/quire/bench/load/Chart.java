@@ -94,13 +94,32 @@ public final class Chart implements Callable<Integer> {
     }
     JFreeChart chart = "bar".equals(type) ? bar(rows) : line(rows);
     chart.setBackgroundPaint(Color.WHITE);
+    org.jfree.chart.axis.ValueAxis range;
+    if (chart.getPlot() instanceof org.jfree.chart.plot.XYPlot p) {
+      p.setBackgroundPaint(Color.WHITE);
+      p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+      p.setDomainGridlinePaint(Color.LIGHT_GRAY);
+      ((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) p.getRenderer()).setDefaultShapesVisible(true);
+      range = p.getRangeAxis();
+    } else {
+      org.jfree.chart.plot.CategoryPlot p = (org.jfree.chart.plot.CategoryPlot) chart.getPlot();
+      p.setBackgroundPaint(Color.WHITE);
+      p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+      range = p.getRangeAxis();
+    }
     if (threshold != null) {
       ValueMarker marker = new ValueMarker(threshold, Color.RED, new BasicStroke(1.5f));
       marker.setLabel("goal / limit " + threshold);
+      marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+      marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
       if (chart.getPlot() instanceof org.jfree.chart.plot.XYPlot p) {
         p.addRangeMarker(marker);
-      } else if (chart.getPlot() instanceof org.jfree.chart.plot.CategoryPlot p) {
-        p.addRangeMarker(marker);
+      } else {
+        ((org.jfree.chart.plot.CategoryPlot) chart.getPlot()).addRangeMarker(marker);
+      }
+      // The goal stays in view even when every figure is far below it.
+      if (range.getUpperBound() < threshold * 1.1) {
+        range.setUpperBound(threshold * 1.1);
       }
     }
     Path parent = out.toAbsolutePath().getParent();

@@ -58,7 +58,8 @@ final class HeapProbe {
     if (!java.net.InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
       throw new IOException("only loopback servers may be probed: " + spec);
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the default h2c upgrade offer would be taken by the WebSocket server and refused.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (r.statusCode() != 200) {
