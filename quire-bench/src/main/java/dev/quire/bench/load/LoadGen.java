@@ -191,6 +191,7 @@ public final class LoadGen implements Callable<Integer> {
       for (WebSocketClient c : clients) {
         c.stop();
       }
+      threads.stop(); // the clients do not own it (it was started first)
     }
   }
 
