@@ -55,9 +55,10 @@ public final class Author implements Session.Listener.AutoDemanding {
   private final java.util.TreeMap<Long, Frame> early = new java.util.TreeMap<>();
   private boolean fillingGap;
 
-  // Written by this author's thread, read by any receiver: seq and send time of recent ops.
-  private final AtomicLongArray ringSeq = new AtomicLongArray(RING);
-  private final AtomicLongArray ringT0 = new AtomicLongArray(RING);
+  // Written by this author's thread, read by any receiver: seq and send time of recent ops. Only
+  // typists have them: 4 KB each would be most of an idle viewer's memory (50,000 of them).
+  private final AtomicLongArray ringSeq;
+  private final AtomicLongArray ringT0;
 
   Author(LoadRun run, int index, int server, java.net.URI url, String docId, boolean typing, long seed) {
     this.run = run;
@@ -68,6 +69,8 @@ public final class Author implements Session.Listener.AutoDemanding {
     this.typing = typing;
     this.random = new SplittableRandom(seed);
     this.letter = (char) ('a' + index % 26);
+    this.ringSeq = typing ? new AtomicLongArray(RING) : null;
+    this.ringT0 = typing ? new AtomicLongArray(RING) : null;
   }
 
   String src() {
@@ -213,6 +216,9 @@ public final class Author implements Session.Listener.AutoDemanding {
 
   /** When this author sent its op {@code s}, or -1 when it is no longer remembered. */
   long sentAt(long s) {
+    if (ringSeq == null) {
+      return -1;
+    }
     int slot = (int) (s % RING);
     long t0 = ringT0.get(slot);
     return ringSeq.get(slot) == s ? t0 : -1;
@@ -403,6 +409,12 @@ public final class Author implements Session.Listener.AutoDemanding {
 
   synchronized long acked() {
     return acked;
+  }
+
+  /** The connection is open and nothing failed on it: it is held. */
+  boolean held() {
+    Session s = session;
+    return s != null && s.isOpen() && !failed();
   }
 
   void close() {

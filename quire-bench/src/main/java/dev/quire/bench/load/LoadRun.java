@@ -25,6 +25,10 @@ final class LoadRun {
   private final Recorder ack = new Recorder(3);
   private final Recorder remote = new Recorder(3);
   private final Recorder cross = new Recorder(3);
+  // What earlier intervals drained (a soak reports every --interval seconds); totals add them.
+  private final Histogram ackTotal = new Histogram(3);
+  private final Histogram remoteTotal = new Histogram(3);
+  private final Histogram crossTotal = new Histogram(3);
   final LongAdder acksInWindow = new LongAdder();
   final LongAdder keysInWindow = new LongAdder();
   final LongAdder keysAckedInWindow = new LongAdder();
@@ -51,6 +55,23 @@ final class LoadRun {
     ack.reset();
     remote.reset();
     cross.reset();
+    ackTotal.reset();
+    remoteTotal.reset();
+    crossTotal.reset();
+  }
+
+  /**
+   * The latencies recorded since the last call (for one interval of a soak): ack and remote
+   * delivery, in that order. They stay counted in the run's totals.
+   */
+  synchronized Histogram[] drainInterval() {
+    Histogram a = ack.getIntervalHistogram();
+    Histogram r = remote.getIntervalHistogram();
+    Histogram c = cross.getIntervalHistogram();
+    ackTotal.add(a);
+    remoteTotal.add(r);
+    crossTotal.add(c);
+    return new Histogram[] {a, r};
   }
 
   boolean inWindow(long t) {
@@ -111,15 +132,9 @@ final class LoadRun {
     gaps.incrementAndGet();
   }
 
-  Histogram ackHistogram() {
-    return ack.getIntervalHistogram();
-  }
-
-  Histogram remoteHistogram() {
-    return remote.getIntervalHistogram();
-  }
-
-  Histogram crossHistogram() {
-    return cross.getIntervalHistogram();
+  /** The whole window's histograms (ack, remote, cross); call once the window is over. */
+  synchronized Histogram[] totals() {
+    drainInterval();
+    return new Histogram[] {ackTotal.copy(), remoteTotal.copy(), crossTotal.copy()};
   }
 }

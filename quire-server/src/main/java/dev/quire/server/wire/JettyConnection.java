@@ -34,7 +34,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private final CoreSession core; // null if Jetty's session is not the usual one: no batching
   private final long maxQueuedChars;
   private final AtomicLong allQueuedChars; // shared by every connection: the queue-depth gauge
-  private final ArrayDeque<Out> queue = new ArrayDeque<>();
+  private final ArrayDeque<Out> queue = new ArrayDeque<>(2); // grows; most connections queue little
   private long queuedChars;
   private boolean sending;
   private boolean held; // queued frames wait for the end of a SendBatch
