@@ -1,5 +1,10 @@
 package dev.quire.server;
 
+import dev.quire.server.auth.AccountStore;
+import dev.quire.server.auth.Accounts;
+import dev.quire.server.auth.AuthMode;
+import dev.quire.server.auth.LoginThrottle;
+import dev.quire.server.auth.Principal;
 import dev.quire.server.bus.Bus;
 import dev.quire.server.bus.InProcessBus;
 import dev.quire.server.catalog.CatalogSync;
@@ -10,7 +15,11 @@ import dev.quire.server.collab.History;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
 import dev.quire.server.config.QuireConfig;
+import dev.quire.server.http.AuthApi;
+import dev.quire.server.http.ClientAddresses;
 import dev.quire.server.http.DocumentsApi;
+import dev.quire.server.http.Guard;
+import dev.quire.server.http.Origins;
 import dev.quire.server.http.WebApp;
 import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.protocol.Agent;
@@ -27,6 +36,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,13 +74,15 @@ public final class QuireServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final DocumentRegistry titleRegistry;
   private final CatalogSync catalogSync;
+  private final Accounts accounts;
   private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
   private final Javalin app;
   /** This server's own registry (not a global one: several servers may share a JVM, as in tests). */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean stopping;
 
-  private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, Bus bus) {
+  private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, AccountStore accountStore,
+      Bus bus) {
     this.config = config;
     this.store = store;
     this.bus = bus;
@@ -89,6 +101,11 @@ public final class QuireServer implements AutoCloseable {
     metrics.gauge("quire.connections", "open WebSocket connections", agents::size);
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
     String serverId = java.util.UUID.randomUUID().toString();
+    this.accounts = new Accounts(accountStore, bus, clock, config.signup(), config.sessionIdleTimeout(),
+        config.sessionMaxAge(), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+    accounts.onRevoked(this::closeRevoked);
+    Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
+        new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
     History history = new History(store);
     this.catalogSync = new CatalogSync(catalog);
     Library library = new Library(catalog, registry, titleRegistry, history, clock, serverId);
@@ -105,13 +122,18 @@ public final class QuireServer implements AutoCloseable {
 
       @Override
       public void onOpen(WireConnection c, Map<String, List<String>> query) {
+        onOpen(c, query, null);
+      }
+
+      @Override
+      public void onOpen(WireConnection c, Map<String, List<String>> query, Object principal) {
         if (stopping) {
           c.close(1012, "the server is restarting; reconnect");
           return;
         }
         List<String> names = query.get("name");
         String user = DisplayNames.clean(names == null || names.isEmpty() ? null : names.get(0));
-        agents.put(c, new Agent(c, ctx, user));
+        agents.put(c, new Agent(c, ctx, user, (Principal) principal));
         log.debug("conn={} open from {}", c.id(), c.remoteAddress());
       }
 
@@ -136,6 +158,7 @@ public final class QuireServer implements AutoCloseable {
       cfg.jetty.host = config.host();
       cfg.jetty.port = config.port();
       cfg.startup.showJavalinBanner = false;
+      guard.mount(cfg.routes, "/ws");
       new JettyWire(metrics.queuedChars()).mount(cfg, "/ws", listener, config.maxFrameBytes(), config.maxQueuedBytes(),
           config.wsIdleTimeout());
       cfg.routes.get("/health/live", ctx2 -> ctx2.result("ok"));
@@ -146,6 +169,7 @@ public final class QuireServer implements AutoCloseable {
       cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
           .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
       new DocumentsApi(library).mount(cfg.routes);
+      new AuthApi(accounts, guard, config.sessionMaxAge()).mount(cfg.routes);
       new WebApp().mount(cfg.routes);
       cfg.routes.error(404, ctx2 -> {
         if (ctx2.path().startsWith("/api/")) {
@@ -159,14 +183,17 @@ public final class QuireServer implements AutoCloseable {
   public static QuireServer start(QuireConfig config) {
     DocumentStore store;
     DocumentCatalog catalog;
+    AccountStore accountStore;
     if (config.databaseUrl() != null) {
       PostgresStore pg = PostgresStore.open(config.databaseUrl());
       store = pg;
       catalog = pg.catalog();
+      accountStore = pg.accounts();
     } else {
       SqliteStore sqlite = SqliteStore.open(config.dataDir());
       store = sqlite;
       catalog = sqlite.catalog();
+      accountStore = sqlite.accounts();
     }
     Bus bus;
     try {
@@ -175,7 +202,7 @@ public final class QuireServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    QuireServer server = new QuireServer(config, store, catalog, bus);
+    QuireServer server = new QuireServer(config, store, catalog, accountStore, bus);
     // Pub/sub loses what was published while Redis was away: read it from the store.
     bus.onReconnect(() -> {
       server.registry.catchUpAll();
@@ -191,6 +218,18 @@ public final class QuireServer implements AutoCloseable {
       server.titleRegistry.evictIdle(config.docIdleTimeout().toMillis());
     }, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
     server.catalogSync.start(server.timers, server.storePool, config.catalogFlush());
+    if (config.auth() == AuthMode.OPEN) {
+      log.warn("*** auth=open: NO ACCOUNTS. Everyone who can reach this server can read, change and delete "
+          + "every document. Use it only for tests and benchmarks, or behind your own access control. ***");
+    } else {
+      server.accounts.setupSecret().ifPresent(secret -> {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        String link = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/setup#" + secret;
+        // The console, not only the log: this is how the first person gets in.
+        System.out.println("\nQuire has no administrator yet. Open this one-time link to create one:\n  " + link + "\n");
+        log.info("no administrator yet: the one-time set-up link was printed on the console");
+      });
+    }
     log.info("Quire listening on http://{}:{} (web app /, WebSocket /ws), {}, {}", config.host(), server.port(),
         config.databaseUrl() != null ? "PostgreSQL store" : "data in " + config.dataDir().toAbsolutePath(),
         config.redisUrl() != null ? "Redis bus" : "in-process bus");
@@ -248,6 +287,23 @@ public final class QuireServer implements AutoCloseable {
     store.close();
     meterRegistry.close();
     log.info("stopped");
+  }
+
+  /** Closes the WebSockets opened with a revoked session or token, or by a person whose sessions all ended. */
+  private void closeRevoked(String sessionHash, String tokenHash, String userId) {
+    for (Map.Entry<WireConnection, Agent> e : agents.entrySet()) {
+      Principal p = e.getValue().principal();
+      if (p != null && (sessionHash != null && sessionHash.equals(p.sessionHash())
+          || tokenHash != null && tokenHash.equals(p.tokenHash())
+          || userId != null && userId.equals(p.userId()))) {
+        e.getKey().close(4401, "signed out");
+      }
+    }
+  }
+
+  /** Accounts of this server (the command line's user and token commands use them too). */
+  public Accounts accounts() {
+    return accounts;
   }
 
   private static ThreadFactory threads(String name) {

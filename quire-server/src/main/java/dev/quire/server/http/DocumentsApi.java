@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.server.auth.AuthException;
 import dev.quire.server.catalog.DisplayNames;
 import dev.quire.server.catalog.Library;
 import dev.quire.server.catalog.LibraryException;
@@ -82,16 +83,28 @@ public final class DocumentsApi {
   }
 
   @FunctionalInterface
-  private interface Handler {
+  interface Handler {
     JsonNode handle(Context ctx) throws Exception;
   }
 
-  private static void handle(Context ctx, Handler h) {
+  static void handle(Context ctx, Handler h) {
     try {
       JsonNode out = h.handle(ctx);
       ctx.contentType("application/json; charset=utf-8").result(out.toString());
     } catch (ApiError.Failure f) {
       error(ctx, f.error, f.getMessage());
+    } catch (AuthException e) {
+      ApiError code = switch (e.problem()) {
+        case BAD_INPUT -> ApiError.BAD_REQUEST;
+        case NAME_TAKEN -> ApiError.NAME_TAKEN;
+        case BAD_CREDENTIALS -> ApiError.BAD_CREDENTIALS;
+        case THROTTLED -> ApiError.THROTTLED;
+        case SIGNUP_CLOSED -> ApiError.SIGNUP_CLOSED;
+        case SETUP_DONE -> ApiError.SETUP_DONE;
+        case NOT_SIGNED_IN -> ApiError.NOT_SIGNED_IN;
+        case NOT_FOUND -> ApiError.NOT_FOUND;
+      };
+      error(ctx, code, e.getMessage());
     } catch (LibraryException e) {
       ApiError code = switch (e.problem()) {
         case NOT_FOUND -> ApiError.DOC_NOT_FOUND;
@@ -170,7 +183,7 @@ public final class DocumentsApi {
   }
 
   /** The request's JSON object body; it must be declared as JSON. */
-  private static JsonNode body(Context ctx) {
+  static JsonNode body(Context ctx) {
     String type = ctx.header("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw ApiError.UNSUPPORTED_MEDIA_TYPE.failure("send the body as application/json");
@@ -215,8 +228,14 @@ public final class DocumentsApi {
     return id;
   }
 
-  /** The display name from {@code X-Quire-Name} (URL-encoded UTF-8), cleaned; null if none. */
+  /**
+   * Who is asking, as the catalog records it: the signed-in person's name; in open mode, the
+   * display name from {@code X-Quire-Name} (URL-encoded UTF-8), cleaned, or null if none.
+   */
   private static String name(Context ctx) {
+    if (Guard.principal(ctx) != null) {
+      return Guard.principal(ctx).name();
+    }
     String raw = ctx.header("X-Quire-Name");
     if (raw == null) {
       return null;

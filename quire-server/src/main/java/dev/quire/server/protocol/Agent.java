@@ -18,6 +18,7 @@ import dev.quire.server.collab.Snapshots;
 import dev.quire.server.collab.Submission;
 import dev.quire.server.collab.Subscriber;
 import dev.quire.server.store.StoredOp;
+import dev.quire.server.auth.Principal;
 import dev.quire.server.wire.WireConnection;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -51,8 +52,13 @@ public final class Agent implements Subscriber {
   private final ServerContext ctx;
   private final RateLimiter rate;
   private volatile String src;
-  /** The display name given on the WebSocket URL (null if none): who edited, for the catalog. */
+  /**
+   * Who edits, for the catalog: the signed-in person's name, or in open mode the display name
+   * given on the WebSocket URL (null if none).
+   */
   private final String user;
+  /** The signed-in person (null in open mode). */
+  private final Principal principal;
   private final Set<DocKey> subscribed = new HashSet<>();
   private final ArrayDeque<String> inbox = new ArrayDeque<>();
   private boolean busy;
@@ -66,11 +72,21 @@ public final class Agent implements Subscriber {
   }
 
   public Agent(WireConnection conn, ServerContext ctx, String user) {
+    this(conn, ctx, user, null);
+  }
+
+  public Agent(WireConnection conn, ServerContext ctx, String user, Principal principal) {
     this.conn = conn;
     this.ctx = ctx;
-    this.user = user;
+    this.user = principal != null ? principal.name() : user;
+    this.principal = principal;
     this.rate = new RateLimiter(ctx.rateLimit(), ctx.rateBurst(), ctx.clock());
     this.src = UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** The signed-in person this connection acts for, or null in open mode. */
+  public Principal principal() {
+    return principal;
   }
 
   @Override

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JettyWire {
   private static final String CONNECTION = "quire.connection";
+  /** The request attribute under which checks before the upgrade leave who is connecting. */
+  public static final String PRINCIPAL = "quire.principal";
 
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong queuedChars;
@@ -48,7 +50,7 @@ public final class JettyWire {
         JettyConnection c = new JettyConnection(
             Long.toString(ids.incrementAndGet(), 36), ctx.session, maxQueuedChars, queuedChars);
         ctx.attribute(CONNECTION, c);
-        listener.onOpen(c, ctx.queryParamMap());
+        listener.onOpen(c, ctx.queryParamMap(), ctx.attribute(PRINCIPAL));
       });
       ws.onMessage(ctx -> listener.onText(connection(ctx), ctx.message()));
       ws.onBinaryMessage(ctx -> connection(ctx).close(1003, "only text frames are accepted"));

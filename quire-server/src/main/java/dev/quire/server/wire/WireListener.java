@@ -12,6 +12,14 @@ public interface WireListener {
     onOpen(connection);
   }
 
+  /**
+   * A connection opened by {@code principal} (whatever the upgrade's checks attached to the
+   * request as {@link JettyWire#PRINCIPAL}; null when nothing did). By default it is ignored.
+   */
+  default void onOpen(WireConnection connection, java.util.Map<String, java.util.List<String>> query, Object principal) {
+    onOpen(connection, query);
+  }
+
   void onText(WireConnection connection, String text);
 
   void onClose(WireConnection connection, int code, String reason);

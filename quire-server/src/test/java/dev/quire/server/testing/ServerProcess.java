@@ -57,6 +57,9 @@ public final class ServerProcess {
         // The server's own logging (INFO), not the test one: the start-up line carries the port.
         "-Dlogback.configurationFile=logback.xml",
         "dev.quire.cli.Main", "serve", "--host", "127.0.0.1", "--port", Integer.toString(listenPort), "--data-dir", dataDir.toString()));
+    if (!List.of(args).contains("--auth")) {
+      command.addAll(List.of("--auth", "open")); // the fault and durability tests connect without accounts
+    }
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Integer> port = new CompletableFuture<>();

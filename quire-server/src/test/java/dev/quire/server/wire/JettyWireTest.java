@@ -25,7 +25,7 @@ class JettyWireTest {
   @Test
   void aClientOfferingPerMessageDeflateGetsAnUncompressedConnection() throws Exception {
     try (QuireServer server = QuireServer.start(ConfigLoader.load(null, Map.of(),
-        Map.of("port", "0", "data-dir", tmp.resolve("data").toString())))) {
+        Map.of("port", "0", "data-dir", tmp.resolve("data").toString(), "auth", "open")))) {
       List<String> headers = handshake(server.port(),
           "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits");
       assertTrue(headers.get(0).contains(" 101 "), headers.toString());

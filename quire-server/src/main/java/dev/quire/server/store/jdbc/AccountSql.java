@@ -1,0 +1,177 @@
+package dev.quire.server.store.jdbc;
+
+import dev.quire.server.auth.AccountStore.Grant;
+import dev.quire.server.auth.AccountStore.Session;
+import dev.quire.server.auth.AccountStore.Token;
+import dev.quire.server.auth.AccountStore.User;
+import dev.quire.server.auth.Role;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The account statements, in the SQL that SQLite and PostgreSQL both speak (as {@link
+ * CatalogSql}). Inserts that may collide use {@code ON CONFLICT DO NOTHING} and report whether a
+ * row went in, so a taken name is an answer, not an exception.
+ */
+final class AccountSql {
+  private AccountSql() {}
+
+  private static final String USER = "id, name, email, password_hash, is_admin, created_at";
+
+  static String key(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  static boolean addUser(Connection c, User u) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (id, name, name_key, email, email_key, "
+        + "password_hash, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setString(1, u.id());
+      ps.setString(2, u.name());
+      ps.setString(3, key(u.name()));
+      ps.setString(4, u.email());
+      ps.setString(5, key(u.email()));
+      ps.setString(6, u.passwordHash());
+      ps.setBoolean(7, u.admin());
+      ps.setLong(8, u.createdAt());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** In one transaction: the set-up row (its primary key lets only one through), then the user. */
+  static boolean addFirstAdmin(Connection c, User u) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      boolean ok = addUser(c, u);
+      if (ok) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO setup (id, user_id) VALUES (1, ?) ON CONFLICT DO NOTHING")) {
+          ps.setString(1, u.id());
+          ok = ps.executeUpdate() == 1;
+        }
+      }
+      if (ok) {
+        c.commit();
+      } else {
+        c.rollback();
+      }
+      return ok;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  static boolean setupDone(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM setup");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  static Optional<User> user(Connection c, String column, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + USER + " FROM users WHERE " + column + " = ?")) {
+      ps.setString(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getBoolean(5), rs.getLong(6)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else {
+        ps.setString(i + 1, (String) args[i]);
+      }
+    }
+  }
+
+  static Optional<Session> session(Connection c, String idHash) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id_hash, user_id, created_at, seen_at FROM sessions WHERE id_hash = ?")) {
+      ps.setString(1, idHash);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new Session(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  static List<String> strings(Connection c, String sql, String arg) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, arg);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
+  }
+
+  static List<Token> tokens(Connection c, String where, String arg) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id, user_id, name, created_at FROM api_tokens WHERE " + where + " = ? ORDER BY created_at, id")) {
+      ps.setString(1, arg);
+      List<Token> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Token(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        }
+      }
+      return out;
+    }
+  }
+
+  static void setRole(Connection c, String docId, String userId, Role role) throws SQLException {
+    update(c, "INSERT INTO document_roles (doc_id, user_id, role) VALUES (?, ?, ?) "
+        + "ON CONFLICT (doc_id, user_id) DO UPDATE SET role = excluded.role", docId, userId, role.key());
+  }
+
+  static Optional<Role> role(Connection c, String docId, String userId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT role FROM document_roles WHERE doc_id = ? AND user_id = ?")) {
+      ps.setString(1, docId);
+      ps.setString(2, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(Role.of(rs.getString(1))) : Optional.empty();
+      }
+    }
+  }
+
+  static List<Grant> grants(Connection c, String where, String arg) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT doc_id, user_id, role FROM document_roles WHERE " + where + " = ? ORDER BY doc_id, user_id")) {
+      ps.setString(1, arg);
+      List<Grant> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Grant(rs.getString(1), rs.getString(2), Role.of(rs.getString(3))));
+        }
+      }
+      return out;
+    }
+  }
+}
