@@ -80,6 +80,7 @@ public final class QuireServer implements AutoCloseable {
   /** This server's own registry (not a global one: several servers may share a JVM, as in tests). */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean stopping;
+  private volatile String setupLink;
 
   private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, AccountStore accountStore,
       Bus bus) {
@@ -226,6 +227,7 @@ public final class QuireServer implements AutoCloseable {
         String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
         String link = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/setup#" + secret;
         // The console, not only the log: this is how the first person gets in.
+        server.setupLink = link;
         System.out.println("\nQuire has no administrator yet. Open this one-time link to create one:\n  " + link + "\n");
         log.info("no administrator yet: the one-time set-up link was printed on the console");
       });
@@ -299,6 +301,11 @@ public final class QuireServer implements AutoCloseable {
         e.getKey().close(4401, "signed out");
       }
     }
+  }
+
+  /** The one-time link that creates the first administrator, as printed at start (if one was). */
+  public java.util.Optional<String> setupLink() {
+    return java.util.Optional.ofNullable(setupLink);
   }
 
   /** Accounts of this server (the command line's user and token commands use them too). */

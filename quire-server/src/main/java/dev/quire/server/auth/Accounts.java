@@ -30,7 +30,7 @@ public final class Accounts {
   private static final Logger log = LoggerFactory.getLogger(Accounts.class);
   public static final String CHANNEL = "quire.auth";
   static final long CACHE_MILLIS = 30_000;
-  /** A session's last use is written at most this often (not on every request). */
+  /** A session's last use is written at most this often (not on every request), or a quarter of the idle timeout. */
   static final long TOUCH_MILLIS = 60_000;
   /** Names: letters, digits and . _ -, starting with a letter or digit; ASCII, so no look-alikes. */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
@@ -249,7 +249,7 @@ public final class Accounts {
       store.removeSession(hash);
       return Optional.empty();
     }
-    if (now - s.seenAt() > TOUCH_MILLIS) {
+    if (now - s.seenAt() > Math.min(TOUCH_MILLIS, idleMillis / 4)) {
       store.touchSession(hash, now);
       sessions.put(hash, new Cached(c.principal(), new Session(hash, s.userId(), s.createdAt(), now), c.fetchedAt()));
     }
