@@ -4,6 +4,7 @@ import dev.quire.server.auth.AccountStore;
 import dev.quire.server.auth.Accounts;
 import dev.quire.server.auth.AuthMode;
 import dev.quire.server.auth.LoginThrottle;
+import dev.quire.server.auth.Permissions;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.bus.Bus;
 import dev.quire.server.bus.InProcessBus;
@@ -20,8 +21,10 @@ import dev.quire.server.http.ClientAddresses;
 import dev.quire.server.http.DocumentsApi;
 import dev.quire.server.http.Guard;
 import dev.quire.server.http.Origins;
+import dev.quire.server.http.SharingApi;
 import dev.quire.server.http.WebApp;
 import dev.quire.server.metrics.ServerMetrics;
+import dev.quire.server.protocol.Access;
 import dev.quire.server.protocol.Agent;
 import dev.quire.server.protocol.ServerContext;
 import dev.quire.server.store.DocumentCatalog;
@@ -75,6 +78,8 @@ public final class QuireServer implements AutoCloseable {
   private final DocumentRegistry titleRegistry;
   private final CatalogSync catalogSync;
   private final Accounts accounts;
+  /** Document roles; null in open mode, where everyone may do everything. */
+  private final Permissions permissions;
   private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
   private final Javalin app;
   /** This server's own registry (not a global one: several servers may share a JVM, as in tests). */
@@ -105,6 +110,10 @@ public final class QuireServer implements AutoCloseable {
     this.accounts = new Accounts(accountStore, bus, clock, config.signup(), config.sessionIdleTimeout(),
         config.sessionMaxAge(), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
     accounts.onRevoked(this::closeRevoked);
+    this.permissions = config.auth() == AuthMode.ACCOUNTS ? new Permissions(accountStore, bus, clock) : null;
+    if (permissions != null) {
+      permissions.onChanged(docId -> agents.values().forEach(a -> a.accessChanged(docId)));
+    }
     Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
     History history = new History(store);
@@ -114,7 +123,8 @@ public final class QuireServer implements AutoCloseable {
     // A title edit is an edit of its document: both set "last edited by".
     ServerContext.EditListener edits = (collection, docId, user) -> catalogSync.edited(docId, user, clock.millis());
     ServerContext ctx = new ServerContext(List.of(registry, titleRegistry), new PresenceHub(bus, serverId), store, history, storePool,
-        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics, edits);
+        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics, edits,
+        permissions != null ? permissions : Access.OPEN);
     WireListener listener = new WireListener() {
       @Override
       public void onOpen(WireConnection c) {
@@ -169,7 +179,11 @@ public final class QuireServer implements AutoCloseable {
       });
       cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
           .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
-      new DocumentsApi(library).mount(cfg.routes);
+      DocumentsApi documentsApi = new DocumentsApi(library, permissions);
+      documentsApi.mount(cfg.routes);
+      if (permissions != null) {
+        new SharingApi(documentsApi, permissions, accountStore).mount(cfg.routes);
+      }
       new AuthApi(accounts, guard, config.sessionMaxAge()).mount(cfg.routes);
       new WebApp().mount(cfg.routes);
       cfg.routes.error(404, ctx2 -> {

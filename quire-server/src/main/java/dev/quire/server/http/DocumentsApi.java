@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.server.auth.AuthException;
+import dev.quire.server.auth.Permissions;
+import dev.quire.server.auth.Principal;
+import dev.quire.server.auth.Role;
 import dev.quire.server.catalog.DisplayNames;
 import dev.quire.server.catalog.Library;
 import dev.quire.server.catalog.LibraryException;
@@ -17,7 +20,9 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -53,22 +58,35 @@ public final class DocumentsApi {
   private static final String ANSWERED = "quire.api.answered";
 
   private final Library library;
+  /** Document roles; null in open mode, where everyone may do everything. */
+  private final Permissions permissions;
 
   public DocumentsApi(Library library) {
+    this(library, null);
+  }
+
+  public DocumentsApi(Library library, Permissions permissions) {
     this.library = library;
+    this.permissions = permissions;
   }
 
   public void mount(JavalinDefaultRoutingApi routes) {
     routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff"));
     routes.get("/api/documents", ctx -> handle(ctx, this::list));
     routes.post("/api/documents", ctx -> handle(ctx, this::create));
-    routes.get("/api/documents/{id}", ctx -> handle(ctx, c -> one(library.get(id(c))
-        .orElseThrow(() -> ApiError.DOC_NOT_FOUND.failure("no document " + id(c))))));
+    routes.get("/api/documents/{id}", ctx -> handle(ctx, c -> {
+      Role role = require(c, id(c), Role.VIEWER);
+      return one(library.get(id(c)).orElseThrow(() -> ApiError.DOC_NOT_FOUND.failure("no document " + id(c))), role);
+    }));
     routes.patch("/api/documents/{id}", ctx -> handle(ctx, this::rename));
-    routes.delete("/api/documents/{id}", ctx -> handle(ctx, c -> one(library.delete(id(c)))));
+    routes.delete("/api/documents/{id}", ctx -> handle(ctx, c -> {
+      Role role = require(c, id(c), Role.OWNER);
+      return one(library.delete(id(c)), role);
+    }));
     routes.post("/api/documents/{id}/restore", ctx -> handle(ctx, c -> {
+      Role role = require(c, id(c), Role.OWNER);
       body(c);
-      return one(library.restore(id(c)));
+      return one(library.restore(id(c)), role);
     }));
   }
 
@@ -158,12 +176,18 @@ public final class DocumentsApi {
         throw ApiError.BAD_REQUEST.failure("limit must be a whole number from 1 to " + MAX_LIMIT);
       }
     }
+    Principal me = Guard.principal(ctx);
+    String visibleTo = permissions == null ? null : me.userId();
     List<Entry> entries = library.list(new DocumentCatalog.Query(q == null ? null : q.trim(), sort,
-        "true".equals(trash), limit));
+        "true".equals(trash), limit, visibleTo));
+    Map<String, Role> roles = new HashMap<>();
+    if (permissions != null) {
+      permissions.grantsTo(me.userId()).forEach(g -> roles.put(g.docId(), g.role()));
+    }
     ObjectNode out = F.objectNode();
     ArrayNode docs = out.putArray("documents");
     for (Entry e : entries) {
-      docs.add(json(e));
+      docs.add(json(e, permissions == null ? Role.OWNER : roles.get(e.id())));
     }
     return out;
   }
@@ -172,14 +196,18 @@ public final class DocumentsApi {
     JsonNode body = body(ctx);
     String title = title(body, false);
     Entry e = library.create(title == null ? "" : title, name(ctx));
+    if (permissions != null) {
+      permissions.grant(e.id(), Guard.principal(ctx).userId(), Role.OWNER); // the creator owns it
+    }
     ctx.status(201).header("Location", "/api/documents/" + e.id());
-    return one(e);
+    return one(e, Role.OWNER);
   }
 
   private JsonNode rename(Context ctx) {
     String id = id(ctx);
+    Role role = require(ctx, id, Role.EDITOR);
     String title = title(body(ctx), true);
-    return one(library.rename(id, title, name(ctx)));
+    return one(library.rename(id, title, name(ctx)), role);
   }
 
   /** The request's JSON object body; it must be declared as JSON. */
@@ -220,7 +248,25 @@ public final class DocumentsApi {
     return title;
   }
 
-  private static String id(Context ctx) {
+  /**
+   * The asker's role on a document, which must be {@code needed} or stronger. No role at all is
+   * "no such document" (whether it exists is not told); too weak a role is refused as such.
+   */
+  Role require(Context ctx, String id, Role needed) {
+    if (permissions == null) {
+      return Role.OWNER;
+    }
+    Role role = permissions.role(Guard.principal(ctx), id);
+    if (role == null) {
+      throw ApiError.DOC_NOT_FOUND.failure("no document " + id);
+    }
+    if (role.ordinal() > needed.ordinal()) {
+      throw ApiError.FORBIDDEN.failure("you are a " + role.key() + " of this document; this needs " + needed.key());
+    }
+    return role;
+  }
+
+  static String id(Context ctx) {
     String id = ctx.pathParam("id");
     if (!ID.matcher(id).matches()) {
       throw ApiError.DOC_NOT_FOUND.failure("no document " + id);
@@ -247,14 +293,20 @@ public final class DocumentsApi {
     }
   }
 
-  private static JsonNode one(Entry e) {
+  private static JsonNode one(Entry e, Role role) {
     ObjectNode out = F.objectNode();
-    out.set("document", json(e));
+    out.set("document", json(e, role));
     return out;
   }
 
-  private static ObjectNode json(Entry e) {
+  /** A document as listed, with the asker's role on it (null if none is recorded). */
+  private static ObjectNode json(Entry e, Role role) {
     ObjectNode o = F.objectNode();
+    if (role != null) {
+      o.put("role", role.key());
+    } else {
+      o.putNull("role");
+    }
     o.put("id", e.id()).put("title", e.title()).put("createdAt", e.createdAt());
     o.put("createdBy", e.createdBy()).put("editedAt", e.editedAt()).put("editedBy", e.editedBy());
     if (e.deletedAt() != null) {

@@ -19,6 +19,7 @@ import dev.quire.server.collab.Submission;
 import dev.quire.server.collab.Subscriber;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.auth.Principal;
+import dev.quire.server.auth.Role;
 import dev.quire.server.wire.WireConnection;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -364,6 +365,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> fetchOrSubscribe(ObjectNode msg, boolean subscribe) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    mayRead(d);
     Long v = version(msg);
     CompletableFuture<Void> out = new CompletableFuture<>();
     ctx.registry(c).run(d, new RequestTask(msg, out) {
@@ -454,6 +456,9 @@ public final class Agent implements Subscriber {
         wanted.put(docId(id), null);
       }
     }
+    for (String d : wanted.keySet()) {
+      mayRead(d); // all or nothing: a bulk request naming one forbidden document is refused whole
+    }
     ObjectNode data = F.objectNode();
     CompletableFuture<?>[] parts = new CompletableFuture<?>[wanted.size()];
     int i = 0;
@@ -543,6 +548,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> submit(ObjectNode msg) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    mayEdit(d);
     JsonNode seqNode = msg.get("seq");
     if (seqNode == null || !seqNode.isNumber() || seqNode.doubleValue() < 0
         || seqNode.doubleValue() != Math.rint(seqNode.doubleValue())) {
@@ -647,6 +653,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> snapshotRequest(ObjectNode msg, boolean byTime) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    mayRead(d);
     JsonNode id = msg.get("id");
     Long v = version(msg);
     JsonNode tsNode = msg.get("ts");
@@ -706,6 +713,9 @@ public final class Agent implements Subscriber {
     if (ch == null) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"ch\" (the presence channel) is missing");
     }
+    if (subscribe) {
+      mayUseChannel(ch);
+    }
     long seq = msg.path("seq").asLong(0);
     if (subscribe) {
       ctx.presence().subscribe(ch, this, seq);
@@ -729,6 +739,7 @@ public final class Agent implements Subscriber {
     if (pv == null || !pv.isNumber()) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "presence needs a number \"pv\"");
     }
+    String channelDoc = mayUseChannel(ch);
     JsonNode p = msg.has("p") ? msg.get("p") : F.nullNode();
     if (!msg.has("c")) {
       relayPresence(msg, ch, presenceId.textValue(), p, null);
@@ -736,6 +747,9 @@ public final class Agent implements Subscriber {
     }
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    if (channelDoc != null && !(ch.equals(c + "." + d))) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "a document's presence goes on its own channel \"" + c + "." + d + "\"");
+    }
     JsonNode t = msg.get("t");
     if (t != null && !(t.isTextual() && RichText.isType(t.textValue()))) {
       throw new ProtocolException(ErrorCode.TYPE_DOES_NOT_SUPPORT_PRESENCE, "presence is supported for rich-text documents");
@@ -764,6 +778,69 @@ public final class Agent implements Subscriber {
       }
     });
     return out;
+  }
+
+  // ---- access: checked on every message, from the access cache ----
+
+  /** Message action of the notice sent when the person's role on an open document changes. */
+  public static final String ROLE_NOTICE = "x-quire-role";
+
+  /**
+   * The roles on {@code docId} changed (here or on another server). If this connection has the
+   * document open, it is told its role now ({@code {"a":"x-quire-role","d","role"}}, which the
+   * sharedb client ignores and the web app reads to turn editing off or on); if it lost all access,
+   * the connection is closed (4403), so it stops receiving the document's ops and presence.
+   */
+  public void accessChanged(String docId) {
+    boolean open;
+    synchronized (subscribed) {
+      open = subscribed.stream().anyMatch(k -> k.docId().equals(docId));
+    }
+    open = open || ctx.presence().channelsOf(this).stream().anyMatch(ch -> ch.endsWith("." + docId));
+    if (!open) {
+      return;
+    }
+    Role role = ctx.access().role(principal, docId);
+    if (role == null) {
+      conn.close(4403, "access to a document was withdrawn");
+      return;
+    }
+    send(json(F.objectNode().put("a", ROLE_NOTICE).put("d", docId).put("role", role.key())));
+  }
+
+  private void mayRead(String docId) throws ProtocolException {
+    if (ctx.access().role(principal, docId) == null) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
+    }
+  }
+
+  private void mayEdit(String docId) throws ProtocolException {
+    Role role = ctx.access().role(principal, docId);
+    if (role == null) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
+    }
+    if (!role.canEdit()) {
+      throw new ProtocolException(ErrorCode.READ_ONLY,
+          "you are a " + role.key() + " of document \"" + docId + "\": it is read-only for you");
+    }
+  }
+
+  /**
+   * With accounts, presence channels are documents' own ({@code <collection>.<id>}, as the
+   * sharedb client names them), readable by the sender; returns the channel's document id, or
+   * null in open mode, where any channel goes.
+   */
+  private String mayUseChannel(String ch) throws ProtocolException {
+    if (ctx.access().open()) {
+      return null;
+    }
+    int dot = ch.indexOf('.');
+    if (dot <= 0 || ctx.registry(ch.substring(0, dot)) == null) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "presence channels are documents': <collection>.<id>");
+    }
+    String d = docId(F.textNode(ch.substring(dot + 1)));
+    mayRead(d);
+    return d;
   }
 
   /** A non-negative integer (checked here: with no op to transform over, nothing else looks at it). */
