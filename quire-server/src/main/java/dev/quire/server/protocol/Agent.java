@@ -82,7 +82,9 @@ public final class Agent implements Subscriber {
     this.user = principal != null ? principal.name() : user;
     this.principal = principal;
     this.rate = new RateLimiter(ctx.rateLimit(), ctx.rateBurst(), ctx.clock());
-    this.src = UUID.randomUUID().toString().replace("-", "");
+    // With accounts a source names its person, so that nobody can pass for another's source (and
+    // have that person's next op dropped as "already committed").
+    this.src = (principal != null ? principal.userId() + "-" : "") + UUID.randomUUID().toString().replace("-", "");
   }
 
   /** The signed-in person this connection acts for, or null in open mode. */
@@ -351,7 +353,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> handshake(ObjectNode msg) {
     JsonNode id = msg.get("id");
     if (id != null && id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= 128
-        && !hasLoneSurrogate(id.textValue())) {
+        && !hasLoneSurrogate(id.textValue()) && ownSource(id.textValue())) {
       src = id.textValue(); // the client's previous id: its ops keep their identity across reconnects
     }
     StringBuilder sb = new StringBuilder("{\"a\":\"hs\",\"protocol\":1,\"protocolMinor\":2,\"id\":");
@@ -563,7 +565,8 @@ public final class Agent implements Subscriber {
         || srcNode.textValue().length() > 128 || hasLoneSurrogate(srcNode.textValue()))) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"src\" must be a string of 1 to 128 characters");
     }
-    String opSrc = srcNode != null && srcNode.isTextual() ? srcNode.textValue() : src;
+    // Another person's source is ignored: the op is this connection's own.
+    String opSrc = srcNode != null && srcNode.isTextual() && ownSource(srcNode.textValue()) ? srcNode.textValue() : src;
     Long v = version(msg);
     StoredOp.Kind kind;
     Delta op;
@@ -601,6 +604,10 @@ public final class Agent implements Subscriber {
       }
     } catch (OtException e) {
       throw new ProtocolException(e.code(), e.getMessage());
+    }
+    String refused = op == null || ctx.access().open() ? null : ContentPolicy.problem(op);
+    if (refused != null) {
+      throw new ProtocolException(ErrorCode.CONTENT_REFUSED, refused);
     }
     CompletableFuture<Void> out = new CompletableFuture<>();
     Submission.Reply reply = new Submission.Reply() {
@@ -781,6 +788,11 @@ public final class Agent implements Subscriber {
   }
 
   // ---- access: checked on every message, from the access cache ----
+
+  /** Whether a source id given by the client may be this connection's (with accounts: its person's). */
+  private boolean ownSource(String s) {
+    return principal == null || s.startsWith(principal.userId() + "-");
+  }
 
   /** Message action of the notice sent when the person's role on an open document changes. */
   public static final String ROLE_NOTICE = "x-quire-role";

@@ -24,6 +24,8 @@ public enum ErrorCode {
   FORBIDDEN("ERR_QUIRE_FORBIDDEN"),
   /** A viewer's or commenter's op: the document is read-only for them. */
   READ_ONLY("ERR_QUIRE_READ_ONLY"),
+  /** An op whose content the server does not store: an unknown attribute or embed, an unsafe URL. */
+  CONTENT_REFUSED("ERR_QUIRE_CONTENT_REFUSED"),
   STORE_UNAVAILABLE("ERR_QUIRE_STORE_UNAVAILABLE"),
   SHUTTING_DOWN("ERR_QUIRE_SHUTTING_DOWN"),
   INTERNAL("ERR_UNKNOWN_ERROR");
