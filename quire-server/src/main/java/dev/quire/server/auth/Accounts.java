@@ -227,23 +227,14 @@ public final class Accounts {
 
   /** The principal of a session cookie's value, if it is a live session. */
   public Optional<Principal> bySession(String secret) {
-    if (!Secrets.wellFormed(secret)) {
+    long now = clock.millis();
+    Cached c = cached(sessions, secret, now, hash -> store.session(hash).flatMap(s -> store.userById(s.userId())
+        .map(u -> new Cached(new Principal(u.id(), u.name(), u.admin(), hash, null), s, now))));
+    if (c == null) {
       return Optional.empty();
     }
-    String hash = Secrets.hash(secret);
-    long now = clock.millis();
-    Cached c = sessions.get(hash);
-    if (c == null || now - c.fetchedAt() > CACHE_MILLIS) {
-      Optional<Session> s = store.session(hash);
-      Optional<User> u = s.flatMap(x -> store.userById(x.userId()));
-      if (u.isEmpty()) {
-        sessions.remove(hash);
-        return Optional.empty();
-      }
-      c = new Cached(new Principal(u.get().id(), u.get().name(), u.get().admin(), hash, null), s.get(), now);
-      sessions.put(hash, c);
-    }
     Session s = c.session();
+    String hash = s.idHash();
     if (now - s.seenAt() > idleMillis || now - s.createdAt() > maxAgeMillis) {
       sessions.remove(hash);
       store.removeSession(hash);
@@ -258,22 +249,32 @@ public final class Accounts {
 
   /** The principal of an API token, if it is live. */
   public Optional<Principal> byToken(String secret) {
+    long now = clock.millis();
+    Cached c = cached(tokens, secret, now, hash -> store.tokenByHash(hash).flatMap(t -> store.userById(t.userId()))
+        .map(u -> new Cached(new Principal(u.id(), u.name(), u.admin(), null, hash), null, now)));
+    return c == null ? Optional.empty() : Optional.of(c.principal());
+  }
+
+  /**
+   * The cache entry for a secret: from {@code cache} if fetched less than {@link #CACHE_MILLIS}
+   * ago, else from {@code load} (by the secret's hash); null for a malformed or unknown secret.
+   */
+  private static Cached cached(Map<String, Cached> cache, String secret, long now,
+      java.util.function.Function<String, Optional<Cached>> load) {
     if (!Secrets.wellFormed(secret)) {
-      return Optional.empty();
+      return null;
     }
     String hash = Secrets.hash(secret);
-    long now = clock.millis();
-    Cached c = tokens.get(hash);
+    Cached c = cache.get(hash);
     if (c == null || now - c.fetchedAt() > CACHE_MILLIS) {
-      Optional<User> u = store.tokenByHash(hash).flatMap(t -> store.userById(t.userId()));
-      if (u.isEmpty()) {
-        tokens.remove(hash);
-        return Optional.empty();
+      c = load.apply(hash).orElse(null);
+      if (c == null) {
+        cache.remove(hash);
+      } else {
+        cache.put(hash, c);
       }
-      c = new Cached(new Principal(u.get().id(), u.get().name(), u.get().admin(), null, hash), null, now);
-      tokens.put(hash, c);
     }
-    return Optional.of(c.principal());
+    return c;
   }
 
   /** The CSRF token of a session: derived from its secret, so nothing more is stored. */

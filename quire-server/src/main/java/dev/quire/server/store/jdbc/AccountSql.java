@@ -78,15 +78,8 @@ final class AccountSql {
   }
 
   static Optional<User> user(Connection c, String column, String value) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + USER + " FROM users WHERE " + column + " = ?")) {
-      ps.setString(1, value);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getBoolean(5), rs.getLong(6)))
-            : Optional.empty();
-      }
-    }
+    return rows(c, "SELECT " + USER + " FROM users WHERE " + column + " = ?", rs -> new User(rs.getString(1),
+        rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getLong(6)), value).stream().findFirst();
   }
 
   static int update(Connection c, String sql, Object... args) throws SQLException {
@@ -107,42 +100,37 @@ final class AccountSql {
   }
 
   static Optional<Session> session(Connection c, String idHash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id_hash, user_id, created_at, seen_at FROM sessions WHERE id_hash = ?")) {
-      ps.setString(1, idHash);
+    return rows(c, "SELECT id_hash, user_id, created_at, seen_at FROM sessions WHERE id_hash = ?",
+        rs -> new Session(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)), idHash).stream().findFirst();
+  }
+
+  /** Reads one object per row. */
+  @FunctionalInterface
+  interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** The rows of a query with string arguments, each read by {@code row}. */
+  static <T> List<T> rows(Connection c, String sql, Row<T> row, String... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, (Object[]) args);
+      List<T> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new Session(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
-            : Optional.empty();
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
       }
+      return out;
     }
   }
 
   static List<String> strings(Connection c, String sql, String arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, arg);
-      List<String> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    }
+    return rows(c, sql, rs -> rs.getString(1), arg);
   }
 
   static List<Token> tokens(Connection c, String where, String arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id, user_id, name, created_at FROM api_tokens WHERE " + where + " = ? ORDER BY created_at, id")) {
-      ps.setString(1, arg);
-      List<Token> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Token(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
-        }
-      }
-      return out;
-    }
+    return rows(c, "SELECT id, user_id, name, created_at FROM api_tokens WHERE " + where + " = ? ORDER BY created_at, id",
+        rs -> new Token(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)), arg);
   }
 
   static void setRole(Connection c, String docId, String userId, Role role) throws SQLException {
@@ -151,27 +139,12 @@ final class AccountSql {
   }
 
   static Optional<Role> role(Connection c, String docId, String userId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT role FROM document_roles WHERE doc_id = ? AND user_id = ?")) {
-      ps.setString(1, docId);
-      ps.setString(2, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(Role.of(rs.getString(1))) : Optional.empty();
-      }
-    }
+    return rows(c, "SELECT role FROM document_roles WHERE doc_id = ? AND user_id = ?", rs -> Role.of(rs.getString(1)),
+        docId, userId).stream().findFirst();
   }
 
   static List<Grant> grants(Connection c, String where, String arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT doc_id, user_id, role FROM document_roles WHERE " + where + " = ? ORDER BY doc_id, user_id")) {
-      ps.setString(1, arg);
-      List<Grant> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Grant(rs.getString(1), rs.getString(2), Role.of(rs.getString(3))));
-        }
-      }
-      return out;
-    }
+    return rows(c, "SELECT doc_id, user_id, role FROM document_roles WHERE " + where + " = ? ORDER BY doc_id, user_id",
+        rs -> new Grant(rs.getString(1), rs.getString(2), Role.of(rs.getString(3))), arg);
   }
 }

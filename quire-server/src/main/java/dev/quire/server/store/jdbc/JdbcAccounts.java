@@ -146,13 +146,11 @@ public final class JdbcAccounts implements AccountStore {
     return read("list the documents shared with a user", c -> AccountSql.grants(c, "user_id", userId));
   }
 
-  @SuppressWarnings("unchecked")
   private <T> T read(String what, Work<T> work) {
-    return (T) reads.run(what, work);
+    return reads.call(what, work);
   }
 
-  @SuppressWarnings("unchecked")
   private <T> T write(String what, Work<T> work) {
-    return (T) writes.run(what, work);
+    return writes.call(what, work);
   }
 }
