@@ -112,7 +112,14 @@ public final class QuireServer implements AutoCloseable {
     accounts.onRevoked(this::closeRevoked);
     this.permissions = config.auth() == AuthMode.ACCOUNTS ? new Permissions(accountStore, bus, clock) : null;
     if (permissions != null) {
-      permissions.onChanged(docId -> agents.values().forEach(a -> a.accessChanged(docId)));
+      // Heard on a bus thread, which must not block: the role reads run on the store pool.
+      permissions.onChanged(docId -> {
+        try {
+          storePool.execute(() -> agents.values().forEach(a -> a.accessChanged(docId)));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+          // the server is stopping: its sockets are being closed anyway
+        }
+      });
     }
     Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);

@@ -157,6 +157,11 @@ class AccountsApiTest {
     Http.Reply delete = http.request("DELETE", "/api/documents/" + id, null, "Cookie", ann.cookieHeader(),
         Guard.CSRF_HEADER, "0".repeat(64));
     assertEquals("ERR_AUTH_CSRF", delete.errorCode());
+    browser().signUp("bob", PASSWORD);
+    Http.Reply shareForged = http.request("PUT", "/api/documents/" + id + "/people", "{\"user\":\"bob\",\"role\":\"owner\"}",
+        "Cookie", ann.cookieHeader());
+    assertEquals("ERR_AUTH_CSRF", shareForged.errorCode());
+    assertEquals(1, ann.get("/api/documents/" + id + "/people").json().get("people").size(), "not shared");
     Http.Reply fromElsewhere = http.request("DELETE", "/api/documents/" + id, null, "Cookie", ann.cookieHeader(),
         Guard.CSRF_HEADER, ann.csrf, "Origin", "https://evil.example");
     assertEquals("ERR_AUTH_ORIGIN_REFUSED", fromElsewhere.errorCode());
