@@ -24,6 +24,9 @@ public interface AccountStore {
   /** One person's role on one document. */
   record Grant(String docId, String userId, Role role) {}
 
+  /** A share link (listed by its public id; the secret is never stored). */
+  record Link(String id, String docId, Role role, String createdBy, long createdAt) {}
+
   /** Adds a person; false, changing nothing, when the id, name or email is taken. */
   boolean addUser(User user);
 
@@ -69,6 +72,10 @@ public interface AccountStore {
   /** Gives {@code userId} {@code role} on {@code docId}, replacing any role it had. */
   void setRole(String docId, String userId, Role role);
 
+  /**
+   * The person's role on a document: the strongest of the one given to them and those of the
+   * live share links they came in through.
+   */
   Optional<Role> role(String docId, String userId);
 
   boolean removeRole(String docId, String userId);
@@ -76,6 +83,18 @@ public interface AccountStore {
   /** Everyone with a role on a document. */
   List<Grant> grantsOf(String docId);
 
-  /** Every document a person has a role on. */
+  /** Every document a person has a role on, directly or through a live link (one entry per way in). */
   List<Grant> grantsTo(String userId);
+
+  void addLink(Link link, String hash);
+
+  Optional<Link> linkByHash(String hash);
+
+  List<Link> linksOf(String docId);
+
+  /** Removes a document's link, and with it the access of everyone who came through it. */
+  boolean removeLink(String docId, String linkId);
+
+  /** Records that a person came in through a link (once). */
+  void addLinkMember(String linkId, String userId);
 }

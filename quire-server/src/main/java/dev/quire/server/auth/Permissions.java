@@ -75,6 +75,40 @@ public final class Permissions implements Access {
     return removed;
   }
 
+  /** A new share link giving {@code role} (viewer or editor) on a document: its secret, shown once, and its listing. */
+  public record NewLink(String secret, AccountStore.Link link) {}
+
+  public NewLink createLink(String docId, Role role, String byUserId) {
+    String secret = Secrets.random();
+    AccountStore.Link link = new AccountStore.Link(Secrets.id(), docId, role, byUserId, clock.millis());
+    store.addLink(link, Secrets.hash(secret));
+    return new NewLink(secret, link);
+  }
+
+  /** A signed-in person opens a link: from now on they have its role, while it lives. Empty if it is not live. */
+  public Optional<AccountStore.Link> redeem(String secret, String userId) {
+    if (!Secrets.wellFormed(secret)) {
+      return Optional.empty();
+    }
+    Optional<AccountStore.Link> link = store.linkByHash(Secrets.hash(secret));
+    link.ifPresent(l -> {
+      store.addLinkMember(l.id(), userId);
+      publish(l.docId());
+    });
+    return link;
+  }
+
+  public List<AccountStore.Link> links(String docId) {
+    return store.linksOf(docId);
+  }
+
+  /** Revokes a link: everyone who came through it loses that access, at once, everywhere. */
+  public boolean revokeLink(String docId, String linkId) {
+    boolean removed = store.removeLink(docId, linkId);
+    publish(docId);
+    return removed;
+  }
+
   public List<Grant> grantsOf(String docId) {
     return store.grantsOf(docId);
   }

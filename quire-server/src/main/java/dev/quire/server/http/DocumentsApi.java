@@ -182,7 +182,7 @@ public final class DocumentsApi {
         "true".equals(trash), limit, visibleTo));
     Map<String, Role> roles = new HashMap<>();
     if (permissions != null) {
-      permissions.grantsTo(me.userId()).forEach(g -> roles.put(g.docId(), g.role()));
+      permissions.grantsTo(me.userId()).forEach(g -> roles.merge(g.docId(), g.role(), Role::max));
     }
     ObjectNode out = F.objectNode();
     ArrayNode docs = out.putArray("documents");

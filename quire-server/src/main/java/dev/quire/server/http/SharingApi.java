@@ -23,6 +23,10 @@ import io.javalin.router.JavalinDefaultRoutingApi;
  * GET    /api/documents/{id}/people                        [{id, name, role}]
  * PUT    /api/documents/{id}/people   {user, role}         share with a person, by name or email
  * DELETE /api/documents/{id}/people/{userId}               unshare (owners; anyone may leave)
+ * GET    /api/documents/{id}/links                         share links (owners)
+ * POST   /api/documents/{id}/links    {role}               a new link, viewer or editor → its secret, once
+ * DELETE /api/documents/{id}/links/{linkId}                revoke: everyone who came through it loses that access
+ * POST   /api/links/redeem            {secret}             open a link (signed in) → {document, role}
  * </pre>
  */
 public final class SharingApi {
@@ -46,6 +50,48 @@ public final class SharingApi {
     }));
     routes.put("/api/documents/{id}/people", ctx -> DocumentsApi.handle(ctx, this::share));
     routes.delete("/api/documents/{id}/people/{userId}", ctx -> DocumentsApi.handle(ctx, this::unshare));
+    routes.get("/api/documents/{id}/links", ctx -> DocumentsApi.handle(ctx, c -> {
+      String id = DocumentsApi.id(c);
+      documents.require(c, id, Role.OWNER);
+      return links(id);
+    }));
+    routes.post("/api/documents/{id}/links", ctx -> DocumentsApi.handle(ctx, c -> {
+      String id = DocumentsApi.id(c);
+      documents.require(c, id, Role.OWNER);
+      Role role = Role.of(AuthApi.text(DocumentsApi.body(c), "role"));
+      if (role != Role.VIEWER && role != Role.EDITOR) {
+        throw ApiError.BAD_REQUEST.failure("a link gives \"viewer\" or \"editor\"");
+      }
+      Permissions.NewLink l = permissions.createLink(id, role, Guard.principal(c).userId());
+      ObjectNode out = F.objectNode();
+      out.put("secret", l.secret()).put("path", "/s#" + l.secret()).set("link", json(l.link()));
+      c.status(201);
+      return out;
+    }));
+    routes.delete("/api/documents/{id}/links/{linkId}", ctx -> DocumentsApi.handle(ctx, c -> {
+      String id = DocumentsApi.id(c);
+      documents.require(c, id, Role.OWNER);
+      if (!permissions.revokeLink(id, c.pathParam("linkId"))) {
+        throw ApiError.NOT_FOUND.failure("no such link");
+      }
+      return links(id);
+    }));
+    routes.post("/api/links/redeem", ctx -> DocumentsApi.handle(ctx, c -> {
+      AccountStore.Link l = permissions.redeem(AuthApi.text(DocumentsApi.body(c), "secret"), Guard.principal(c).userId())
+          .orElseThrow(() -> ApiError.LINK_NOT_FOUND.failure("this link was revoked or never existed"));
+      return F.objectNode().put("document", l.docId()).put("role", l.role().key());
+    }));
+  }
+
+  private JsonNode links(String docId) {
+    ObjectNode out = F.objectNode();
+    ArrayNode list = out.putArray("links");
+    permissions.links(docId).forEach(l -> list.add(json(l)));
+    return out;
+  }
+
+  private static ObjectNode json(AccountStore.Link l) {
+    return F.objectNode().put("id", l.id()).put("role", l.role().key()).put("createdAt", l.createdAt());
   }
 
   private JsonNode share(Context ctx) {

@@ -79,6 +79,7 @@ public final class WebApp {
       routes.addHttpHandler(method, "/d/{id}", this::index);
       routes.addHttpHandler(method, "/account", this::index);
       routes.addHttpHandler(method, "/setup", this::index);
+      routes.addHttpHandler(method, "/s", this::index);
       routes.addHttpHandler(method, "/assets/{name}", ctx -> file(ctx, "assets/", ctx.pathParam("name"), IMMUTABLE));
       routes.addHttpHandler(method, "/favicon.svg", ctx -> file(ctx, "", "favicon.svg", "public, max-age=86400"));
     }

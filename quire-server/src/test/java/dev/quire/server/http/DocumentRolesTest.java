@@ -203,4 +203,35 @@ class DocumentRolesTest {
     assertEquals("ERR_AUTH_USER_NOT_FOUND", share(ann, docA, "nobody", "viewer").errorCode());
     assertEquals("ERR_API_BAD_REQUEST", share(ann, docA, "bob", "god").errorCode());
   }
+
+  @Test
+  void aShareLinkGivesItsRoleToWhoeverOpensItUntilItIsRevoked() {
+    Browser dave = new Browser(server.httpUrl()).signUp("dave", PASSWORD);
+    assertEquals("ERR_AUTH_FORBIDDEN", carol.send("POST", "/api/documents/" + docA + "/links", "{\"role\":\"viewer\"}")
+        .errorCode(), "only owners make links");
+    assertEquals("ERR_API_BAD_REQUEST", ann.send("POST", "/api/documents/" + docA + "/links", "{\"role\":\"owner\"}")
+        .errorCode());
+    Http.Reply made = ann.send("POST", "/api/documents/" + docA + "/links", "{\"role\":\"viewer\"}");
+    assertEquals(201, made.status(), made.body());
+    String secret = made.json().get("secret").asText();
+    String linkId = made.json().get("link").get("id").asText();
+    assertFalse(ann.get("/api/documents/" + docA + "/links").body().contains(secret), "a link's secret is shown once");
+    assertEquals(404, dave.get("/api/documents/" + docA).status());
+    Http.Reply opened = dave.send("POST", "/api/links/redeem", "{\"secret\":\"" + secret + "\"}");
+    assertEquals(docA, opened.json().get("document").asText(), opened.body());
+    assertEquals("viewer", dave.get("/api/documents/" + docA).json().get("document").get("role").asText());
+    WsClient c = socket(dave);
+    long v = version(c, docA);
+    assertFalse(Msg.isError(ask(c, Msg.subscribe(docA), "s", docA)));
+    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(c, Msg.insert(docA, v, 0, 0, "no"))));
+    assertEquals(200, ann.send("DELETE", "/api/documents/" + docA + "/links/" + linkId, null).status());
+    assertEquals(4403, c.awaitClose(), "revoking the link takes the access it gave, on open sockets too");
+    assertEquals(404, dave.get("/api/documents/" + docA).status());
+    assertEquals(0, dave.get("/api/documents").json().get("documents").size());
+    assertEquals("ERR_AUTH_LINK_NOT_FOUND", dave.send("POST", "/api/links/redeem", "{\"secret\":\"" + secret + "\"}").errorCode());
+    String edit = ann.send("POST", "/api/documents/" + docA + "/links", "{\"role\":\"editor\"}").json().get("secret").asText();
+    dave.send("POST", "/api/links/redeem", "{\"secret\":\"" + edit + "\"}");
+    WsClient editor = socket(dave);
+    assertFalse(Msg.isError(submit(editor, Msg.insert(docA, version(editor, docA), 0, 0, "yes"))));
+  }
 }

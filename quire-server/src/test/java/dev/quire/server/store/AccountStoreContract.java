@@ -129,4 +129,29 @@ public abstract class AccountStoreContract {
     assertTrue(accounts.role("d1", "u2").isEmpty());
     assertTrue(accounts.role("D1", "u1").isEmpty(), "document ids are case-sensitive");
   }
+
+  @Test
+  void aLinksRoleCountsForItsMembersUntilTheLinkIsRemoved() {
+    accounts.addUser(user("u1", "ann", null));
+    accounts.addUser(user("u2", "bob", null));
+    AccountStore.Link view = new AccountStore.Link("l1", "d1", Role.VIEWER, "u1", 5);
+    AccountStore.Link edit = new AccountStore.Link("l2", "d1", Role.EDITOR, "u1", 6);
+    accounts.addLink(view, "lh1");
+    accounts.addLink(edit, "lh2");
+    assertEquals(Optional.of(view), accounts.linkByHash("lh1"));
+    assertEquals(List.of(view, edit), accounts.linksOf("d1"));
+    assertTrue(accounts.role("d1", "u2").isEmpty(), "knowing of a link is not joining it");
+    accounts.addLinkMember("l1", "u2");
+    accounts.addLinkMember("l1", "u2");
+    assertEquals(Optional.of(Role.VIEWER), accounts.role("d1", "u2"));
+    accounts.addLinkMember("l2", "u2");
+    assertEquals(Optional.of(Role.EDITOR), accounts.role("d1", "u2"), "the strongest way in counts");
+    assertEquals(2, accounts.grantsTo("u2").size());
+    assertTrue(accounts.removeLink("d1", "l2"));
+    assertEquals(Optional.of(Role.VIEWER), accounts.role("d1", "u2"));
+    assertFalse(accounts.removeLink("d2", "l1"), "a link is removed only from its own document");
+    assertTrue(accounts.removeLink("d1", "l1"));
+    assertTrue(accounts.role("d1", "u2").isEmpty());
+    assertTrue(accounts.linkByHash("lh1").isEmpty());
+  }
 }

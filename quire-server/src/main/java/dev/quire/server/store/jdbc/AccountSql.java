@@ -1,6 +1,7 @@
 package dev.quire.server.store.jdbc;
 
 import dev.quire.server.auth.AccountStore.Grant;
+import dev.quire.server.auth.AccountStore.Link;
 import dev.quire.server.auth.AccountStore.Session;
 import dev.quire.server.auth.AccountStore.Token;
 import dev.quire.server.auth.AccountStore.User;
@@ -138,13 +139,30 @@ final class AccountSql {
         + "ON CONFLICT (doc_id, user_id) DO UPDATE SET role = excluded.role", docId, userId, role.key());
   }
 
+  /** (document, person, role) for everyone who came in through a live link. */
+  static final String LINKED = "SELECT l.doc_id, m.user_id, l.role FROM share_links l "
+      + "JOIN share_link_members m ON m.link_id = l.id";
+
   static Optional<Role> role(Connection c, String docId, String userId) throws SQLException {
-    return rows(c, "SELECT role FROM document_roles WHERE doc_id = ? AND user_id = ?", rs -> Role.of(rs.getString(1)),
-        docId, userId).stream().findFirst();
+    return rows(c, "SELECT role FROM document_roles WHERE doc_id = ? AND user_id = ? UNION ALL "
+        + "SELECT l.role FROM share_links l JOIN share_link_members m ON m.link_id = l.id WHERE l.doc_id = ? AND m.user_id = ?",
+        rs -> Role.of(rs.getString(1)), docId, userId, docId, userId).stream().reduce(Role::max);
   }
 
   static List<Grant> grants(Connection c, String where, String arg) throws SQLException {
     return rows(c, "SELECT doc_id, user_id, role FROM document_roles WHERE " + where + " = ? ORDER BY doc_id, user_id",
         rs -> new Grant(rs.getString(1), rs.getString(2), Role.of(rs.getString(3))), arg);
+  }
+
+  static List<Grant> grantsTo(Connection c, String userId) throws SQLException {
+    return rows(c, "SELECT doc_id, user_id, role FROM document_roles WHERE user_id = ? UNION ALL "
+        + LINKED + " WHERE m.user_id = ? ORDER BY 1, 2",
+        rs -> new Grant(rs.getString(1), rs.getString(2), Role.of(rs.getString(3))), userId, userId);
+  }
+
+  static List<Link> links(Connection c, String where, String arg) throws SQLException {
+    return rows(c, "SELECT id, doc_id, role, created_by, created_at FROM share_links WHERE " + where
+        + " = ? ORDER BY created_at, id",
+        rs -> new Link(rs.getString(1), rs.getString(2), Role.of(rs.getString(3)), rs.getString(4), rs.getLong(5)), arg);
   }
 }

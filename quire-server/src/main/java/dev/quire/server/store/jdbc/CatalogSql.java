@@ -69,7 +69,8 @@ public final class CatalogSql {
       sql.append(" AND lower(title) LIKE ? ESCAPE '!'");
     }
     if (q.visibleTo() != null) {
-      sql.append(" AND id IN (SELECT doc_id FROM document_roles WHERE user_id = ?)");
+      sql.append(" AND id IN (SELECT doc_id FROM document_roles WHERE user_id = ? UNION SELECT l.doc_id FROM share_links l"
+          + " JOIN share_link_members m ON m.link_id = l.id WHERE m.user_id = ?)");
     }
     sql.append(q.sort() == Sort.NAME ? " ORDER BY lower(title), id" : " ORDER BY edited_at DESC, id");
     sql.append(" LIMIT ?");
@@ -79,6 +80,7 @@ public final class CatalogSql {
         ps.setString(i++, "%" + likeEscape(q.titleContains().toLowerCase(Locale.ROOT)) + "%");
       }
       if (q.visibleTo() != null) {
+        ps.setString(i++, q.visibleTo());
         ps.setString(i++, q.visibleTo());
       }
       ps.setInt(i, q.limit());

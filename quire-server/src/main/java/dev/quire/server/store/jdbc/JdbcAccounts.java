@@ -143,7 +143,40 @@ public final class JdbcAccounts implements AccountStore {
 
   @Override
   public List<Grant> grantsTo(String userId) {
-    return read("list the documents shared with a user", c -> AccountSql.grants(c, "user_id", userId));
+    return read("list the documents shared with a user", c -> AccountSql.grantsTo(c, userId));
+  }
+
+  @Override
+  public void addLink(Link l, String hash) {
+    write("add a share link to " + l.docId(), c -> AccountSql.update(c, "INSERT INTO share_links "
+        + "(id, hash, doc_id, role, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        l.id(), hash, l.docId(), l.role().key(), l.createdBy(), l.createdAt()));
+  }
+
+  @Override
+  public Optional<Link> linkByHash(String hash) {
+    return read("read a share link", c -> AccountSql.links(c, "hash", hash).stream().findFirst());
+  }
+
+  @Override
+  public List<Link> linksOf(String docId) {
+    return read("list the share links of " + docId, c -> AccountSql.links(c, "doc_id", docId));
+  }
+
+  @Override
+  public boolean removeLink(String docId, String linkId) {
+    // Members first, explicitly: SQLite enforces no foreign key (nor its ON DELETE CASCADE) by default.
+    return write("remove a share link of " + docId, c -> {
+      AccountSql.update(c, "DELETE FROM share_link_members WHERE link_id IN "
+          + "(SELECT id FROM share_links WHERE id = ? AND doc_id = ?)", linkId, docId);
+      return AccountSql.update(c, "DELETE FROM share_links WHERE id = ? AND doc_id = ?", linkId, docId) == 1;
+    });
+  }
+
+  @Override
+  public void addLinkMember(String linkId, String userId) {
+    write("join a share link", c -> AccountSql.update(c,
+        "INSERT INTO share_link_members (link_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", linkId, userId));
   }
 
   private <T> T read(String what, Work<T> work) {
