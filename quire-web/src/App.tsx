@@ -6,16 +6,20 @@ import { EditorPage } from './editor/EditorPage';
 import { NameDialog } from './NameDialog';
 import { AuthPage } from './account/AuthPage';
 import { AccountPage } from './account/AccountPage';
+import { LinkPage } from './account/LinkPage';
 import { setAccounts } from './Header';
 import { mayLeave, navigate, onNavigate } from './nav';
 
-type Route = { page: 'home' } | { page: 'editor'; id: string } | { page: 'account' } | { page: 'setup' } | { page: 'missing' };
+type Route =
+  | { page: 'home' } | { page: 'editor'; id: string } | { page: 'account' } | { page: 'setup' } | { page: 'link' }
+  | { page: 'missing' };
 
 /** The page for a path: the home page, the editor of /d/<id>, your account, the first set-up. */
 function route(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
   if (path === '/account') return { page: 'account' };
   if (path === '/setup') return { page: 'setup' };
+  if (path === '/s') return { page: 'link' };
   const m = /^\/d\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path);
   return m ? { page: 'editor', id: m[1] } : { page: 'missing' };
 }
@@ -87,6 +91,7 @@ export function App() {
   if (r.page === 'editor') return <EditorPage key={r.id} id={r.id} name={who} onRename={setName} />;
   if (r.page === 'home' || r.page === 'setup') return <HomePage name={who} onRename={setName} />;
   if (r.page === 'account' && accounts) return <AccountPage name={who} />;
+  if (r.page === 'link' && accounts) return <LinkPage />;
   return (
     <main className="center-message">
       <h1>Page not found</h1>

@@ -163,3 +163,28 @@ export async function share(doc: string, user: string, role: string): Promise<Pe
 export async function unshare(doc: string, userId: string): Promise<Person[]> {
   return (await call<{ people: Person[] }>('DELETE', people(doc) + '/' + encodeURIComponent(userId))).people;
 }
+
+export interface LinkInfo {
+  id: string;
+  role: string;
+  createdAt: number;
+}
+
+const links = (id: string) => '/api/documents/' + encodeURIComponent(id) + '/links';
+
+export async function listLinks(doc: string): Promise<LinkInfo[]> {
+  return (await call<{ links: LinkInfo[] }>('GET', links(doc))).links;
+}
+
+/** A new share link; its secret is shown once (the address is /s#SECRET: the secret stays out of logs). */
+export async function createLink(doc: string, role: string): Promise<{ secret: string; path: string; link: LinkInfo }> {
+  return call('POST', links(doc), { role });
+}
+
+export async function revokeLink(doc: string, id: string): Promise<LinkInfo[]> {
+  return (await call<{ links: LinkInfo[] }>('DELETE', links(doc) + '/' + encodeURIComponent(id))).links;
+}
+
+export async function redeemLink(secret: string): Promise<{ document: string; role: string }> {
+  return call('POST', '/api/links/redeem', { secret });
+}

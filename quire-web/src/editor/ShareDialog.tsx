@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { listPeople, share, unshare, type Person } from '../api';
+import { createLink, listLinks, listPeople, revokeLink, share, unshare, type LinkInfo, type Person } from '../api';
 
 const ROLES = ['viewer', 'commenter', 'editor', 'owner'];
 
@@ -9,6 +9,8 @@ export function ShareDialog({ id, owner, onClose }: { id: string; owner: boolean
   const [who, setWho] = useState('');
   const [role, setRole] = useState('viewer');
   const [error, setError] = useState<string | null>(null);
+  const [links, setLinks] = useState<LinkInfo[]>([]);
+  const [fresh, setFresh] = useState<string | null>(null);
 
   const run = async (f: () => Promise<Person[]>) => {
     try {
@@ -20,7 +22,18 @@ export function ShareDialog({ id, owner, onClose }: { id: string; owner: boolean
   };
   useEffect(() => {
     void run(() => listPeople(id));
-  }, [id]);
+    if (owner) listLinks(id).then(setLinks, (e) => setError((e as Error).message));
+  }, [id, owner]);
+
+  const newLink = async (role: string) => {
+    try {
+      const l = await createLink(id, role);
+      setFresh(location.origin + l.path);
+      setLinks(await listLinks(id));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
 
   return (
     <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
@@ -57,6 +70,23 @@ export function ShareDialog({ id, owner, onClose }: { id: string; owner: boolean
             </select>
             <button className="button primary" type="submit" disabled={!who.trim()}>Share</button>
           </form>
+        )}
+        {owner && (
+          <section aria-labelledby="links-title">
+            <h2 id="links-title">Links</h2>
+            <p className="muted">Whoever opens a link while signed in gets its role, until you revoke it.</p>
+            <button className="button" onClick={() => newLink('viewer')}>New view link</button>{' '}
+            <button className="button" onClick={() => newLink('editor')}>New edit link</button>
+            {fresh && <p role="status" data-testid="new-link">Copy this link now: <code>{fresh}</code></p>}
+            <ul className="people" aria-label="Links">
+              {links.map((l) => (
+                <li key={l.id}>
+                  <span className="person-name">{l.role} link</span>
+                  <button className="link-button" onClick={async () => setLinks(await revokeLink(id, l.id))}>Revoke</button>
+                </li>
+              ))}
+            </ul>
+          </section>
         )}
         {error && <p className="form-error" role="alert">{error}</p>}
         <div className="dialog-actions">

@@ -425,6 +425,17 @@ const scenarios = {
     await bob.page.keyboard.press('End');
     await bob.page.keyboard.type(' and Bob');
     await textMatches(ann, (t) => t.includes('and Bob'), "Bob's edit");
+
+    // A view link: Carol opens it after signing up and reads the document, read-only.
+    await ann.page.getByRole('button', {name: 'New view link'}).click();
+    const url = (await ann.page.getByTestId('new-link').locator('code').innerText()).trim();
+    assert.ok(url.startsWith(base + '/s#'), url);
+    const carol = await run.person('carol');
+    await signUp(carol, 'carol');
+    await carol.page.goto(url);
+    await carol.page.waitForURL(`${base}/d/${id}`, {timeout: DEADLINE});
+    await textMatches(carol, (t) => t.includes('and Bob'), 'the shared text');
+    await carol.page.getByTestId('read-only').waitFor({timeout: DEADLINE});
   },
 
   'home-page': async (run) => {
