@@ -3,21 +3,24 @@
 # nginx in front of them (round-robin). Used by the README's "run a cluster" section and by the
 # cluster tests. Stops everything on Ctrl-C / SIGTERM.
 #
-# Usage: deploy/cluster.sh [--servers N] [--port P] [--database-url URL] [--redis-url URL]
+# Usage: deploy/cluster.sh [--servers N] [--port P] [--database-url URL] [--redis-url URL] [--auth MODE]
 #   defaults: 3 servers, nginx on 8080, servers on 8081.., postgresql://postgres@127.0.0.1:5432/quire
-#   (created if missing), redis://127.0.0.1:6379
+#   (created if missing), redis://127.0.0.1:6379, --auth accounts (sign-in required; "open" for the
+#   cluster tests and benchmarks, whose clients connect without accounts)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 servers=3
 port=8080
 database_url="postgresql://postgres@127.0.0.1:5432/quire"
 redis_url="redis://127.0.0.1:6379"
+auth=accounts
 while [ $# -gt 0 ]; do
   case "$1" in
     --servers) servers="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --database-url) database_url="$2"; shift 2 ;;
     --redis-url) redis_url="$2"; shift 2 ;;
+    --auth) auth="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -45,6 +48,7 @@ upstreams=""
 for i in $(seq 1 "$servers"); do
   p=$((port + i))
   QUIRE_NO_BUILD=1 "$root/quire" serve --port "$p" --database-url "$database_url" --redis-url "$redis_url" \
+    --auth "$auth" --trusted-proxies 127.0.0.1 \
     >"$work/server-$i.log" 2>&1 &
   pids+=($!)
   upstreams+="    server 127.0.0.1:$p max_fails=2 fail_timeout=5s;"$'\n'

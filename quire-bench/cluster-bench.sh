@@ -102,7 +102,7 @@ for i in 1 2; do
 done
 for i in 1 2; do
   mkdir -p "$work/quire-$i"
-  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$work/quire-$i" \
+  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$work/quire-$i" --auth open \
     --database-url "postgresql://$pg_user@$pg_host:$pg_port/$quire_db" --redis-url "$redis_url" \
     >"$work/quire-$i.log" 2>&1 &
   pid=$!

@@ -77,7 +77,7 @@ stop() {
 start_quire() {
   local dir="$1" out="$2"
   shift 2
-  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$dir" "$@" >"$out" 2>&1 &
+  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$dir" --auth open "$@" >"$out" 2>&1 &
   quire_pid=$!
   pids+=("$quire_pid")
   quire_port="$(await_line "$out" 'Quire listening on' "$quire_pid" | sed -E 's/.*http:\/\/[^:]+:([0-9]+).*/\1/')"

@@ -1,21 +1,41 @@
 import { useEffect, useState } from 'react';
 import { savedName, saveName } from './identity';
-import { setApiName } from './api';
+import { authState, setApiName, type AuthState } from './api';
 import { HomePage } from './home/HomePage';
 import { EditorPage } from './editor/EditorPage';
 import { NameDialog } from './NameDialog';
+import { AuthPage } from './account/AuthPage';
+import { AccountPage } from './account/AccountPage';
+import { LinkPage } from './account/LinkPage';
+import { setAccounts } from './Header';
 import { mayLeave, navigate, onNavigate } from './nav';
 
-/** The page for a path: the home page, or the editor of /d/<id>. */
-function route(path: string): { page: 'home' } | { page: 'editor'; id: string } | { page: 'missing' } {
+type Route =
+  | { page: 'home' } | { page: 'editor'; id: string } | { page: 'account' } | { page: 'setup' } | { page: 'link' }
+  | { page: 'missing' };
+
+/** The page for a path: the home page, the editor of /d/<id>, your account, the first set-up. */
+function route(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
+  if (path === '/account') return { page: 'account' };
+  if (path === '/setup') return { page: 'setup' };
+  if (path === '/s') return { page: 'link' };
   const m = /^\/d\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path);
   return m ? { page: 'editor', id: m[1] } : { page: 'missing' };
 }
 
 export function App() {
   const [path, setPath] = useState(location.pathname);
+  const [auth, setAuth] = useState<AuthState | null>(null);
+  const [authError, setAuthError] = useState<string | null>(null);
   const [name, setName] = useState<string | null>(savedName());
+
+  useEffect(() => {
+    authState().then((s) => {
+      setAccounts(s.mode === 'accounts');
+      setAuth(s);
+    }, (e) => setAuthError((e as Error).message));
+  }, []);
 
   useEffect(() => {
     let current = location.pathname;
@@ -36,9 +56,28 @@ export function App() {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
-  useEffect(() => setApiName(name), [name]);
+  const accounts = auth?.mode === 'accounts';
+  useEffect(() => setApiName(accounts ? null : name), [name, accounts]);
 
-  if (!name) {
+  if (authError) {
+    return <main className="center-message"><h1>Quire cannot be reached</h1><p>{authError}</p></main>;
+  }
+  if (!auth) return null;
+  const r = route(path);
+  if (accounts && !auth.user) {
+    return (
+      <AuthPage
+        initial={r.page === 'setup' && auth.setupPending ? 'setup' : 'login'}
+        signupOpen={auth.signup}
+        onSignedIn={(me) => {
+          setAuth({ ...auth, user: me, setupPending: false });
+          if (r.page === 'setup') navigate('/');
+        }}
+      />
+    );
+  }
+  const who = accounts ? auth.user!.name : name;
+  if (!who) {
     return (
       <NameDialog
         onDone={(n) => {
@@ -49,9 +88,10 @@ export function App() {
       />
     );
   }
-  const r = route(path);
-  if (r.page === 'editor') return <EditorPage key={r.id} id={r.id} name={name} onRename={setName} />;
-  if (r.page === 'home') return <HomePage name={name} onRename={setName} />;
+  if (r.page === 'editor') return <EditorPage key={r.id} id={r.id} name={who} onRename={setName} />;
+  if (r.page === 'home' || r.page === 'setup') return <HomePage name={who} onRename={setName} />;
+  if (r.page === 'account' && accounts) return <AccountPage name={who} />;
+  if (r.page === 'link' && accounts) return <LinkPage />;
   return (
     <main className="center-message">
       <h1>Page not found</h1>

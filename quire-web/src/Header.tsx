@@ -3,6 +3,17 @@ import { colourOf, initials, saveName } from './identity';
 import { NameDialog } from './NameDialog';
 import { navigate } from './nav';
 
+let accounts = false;
+
+/** With accounts your name is your account's: the button opens the account page, not the name dialog. */
+export function setAccounts(on: boolean): void {
+  accounts = on;
+}
+
+export function accountsOn(): boolean {
+  return accounts;
+}
+
 /** The bar at the top of every page: the logo (home), the page's own controls, and who you are. */
 export function Header({ name, onRename, children }: { name: string; onRename: (n: string) => void; children?: ReactNode }) {
   const [editing, setEditing] = useState(false);
@@ -21,7 +32,12 @@ export function Header({ name, onRename, children }: { name: string; onRename: (
         <span>Quire</span>
       </a>
       <div className="topbar-middle">{children}</div>
-      <button className="me" onClick={() => setEditing(true)} title="Change your name" aria-label={`You are ${name}. Change your name`}>
+      <button
+        className="me"
+        onClick={() => (accounts ? navigate('/account') : setEditing(true))}
+        title={accounts ? 'Your account' : 'Change your name'}
+        aria-label={accounts ? `You are ${name}. Your account` : `You are ${name}. Change your name`}
+      >
         <span className="avatar" style={{ background: colourOf(name) }} aria-hidden="true">{initials(name)}</span>
         <span className="me-name">{name}</span>
       </button>

@@ -1,5 +1,6 @@
-// Who is typing, until accounts exist (issue 6): a display name the person chooses once, kept in
-// this browser. It is a label shown to others, not a credential.
+// Who is typing on a server without accounts (auth=open): a display name the person chooses once,
+// kept in this browser. It is a label shown to others, not a credential. With accounts the name
+// is the account's, from /api/auth/state.
 
 const KEY = 'quire.name';
 

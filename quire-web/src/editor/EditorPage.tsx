@@ -6,6 +6,8 @@ import { initials } from '../identity';
 import { restoreDocument } from '../api';
 import { DocumentSession, type SessionView } from './session';
 import { Shortcuts } from './Shortcuts';
+import { ShareDialog } from './ShareDialog';
+import { accountsOn } from '../Header';
 
 /** The editor of one document: title, toolbar, text, who is here, and whether it is saved. */
 export function EditorPage({ id, name, onRename }: { id: string; name: string; onRename: (n: string) => void }) {
@@ -15,6 +17,7 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
   const [view, setView] = useState<SessionView | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const [help, setHelp] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const closeHelp = useCallback(() => setHelp(false), []);
 
   useEffect(() => {
@@ -63,6 +66,9 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
           <span className="sync-dot" aria-hidden="true" />
           <span className="sync-label">{sync?.label ?? 'Connecting…'}</span>
         </div>
+        {accountsOn() && (
+          <button className="button" data-testid="share" onClick={() => setSharing(true)}>Share</button>
+        )}
         <ul className="avatars" aria-label="People in this document">
           {view?.peers.map((p) => (
             <li key={p.id} className="avatar" style={{ background: p.colour }} title={p.name} aria-label={p.name}>
@@ -107,6 +113,11 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
           )}
         </div>
       )}
+      {view?.readOnly && !problem && (
+        <div className="banner info" role="status" data-testid="read-only">
+          You can read this document but not change it: you are a {view.role} here.
+        </div>
+      )}
       <main className={`editor-main${view?.loaded ? '' : ' loading'}`} aria-busy={!view?.loaded}>
         <div ref={host} className="editor-host" />
       </main>
@@ -117,6 +128,7 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
         <button className="link-button shortcuts-button" onClick={() => setHelp(true)}>Keyboard shortcuts</button>
       </footer>
       {help && <Shortcuts onClose={closeHelp} />}
+      {sharing && <ShareDialog id={id} owner={view?.role === 'owner'} onClose={() => setSharing(false)} />}
     </div>
   );
 }

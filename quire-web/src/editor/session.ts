@@ -28,6 +28,10 @@ export interface SessionView {
   peers: Peer[];
   words: number;
   chars: number;
+  /** Your role on the document (owner, editor, commenter, viewer); null until known. */
+  role: string | null;
+  /** Whether your role lets you read only: editing is off and the page says why. */
+  readOnly: boolean;
 }
 
 const DELETED = ['ERR_DOC_DOES_NOT_EXIST', 'ERR_DOC_WAS_DELETED'];
@@ -62,12 +66,21 @@ export class DocumentSession {
     private readonly onChange: (v: SessionView) => void,
   ) {
     this.colour = colourOf(name);
-    this.view = { loaded: false, sync: syncState(this.facts()), problem: null, title: '', peers: [], words: 0, chars: 0 };
+    this.view = {
+      loaded: false, sync: syncState(this.facts()), problem: null, title: '', peers: [], words: 0, chars: 0,
+      role: null, readOnly: false,
+    };
     this.quill = createQuill(editorHost);
     this.quill.disable();
     this.cleanups.push(() => { editorHost.innerHTML = ''; });
 
     this.live = connect(name);
+    // A role changed while the document is open: the server says so, and editing follows.
+    this.live.socket.onnotice = (m: any) => {
+      if (m.a === 'x-quire-role' && m.d === id && typeof m.role === 'string') this.setRole(m.role);
+    };
+    this.live.socket.onsignedout = () => location.assign('/');
+    getDocument(id).then((d) => { if (this.view.role === null && d.role) this.setRole(d.role); }, () => {});
     const conn = this.live.connection;
     conn.on('state', (state: string) => {
       if (state === 'connected') this.everConnected = true;
@@ -159,9 +172,22 @@ export class DocumentSession {
     doc.on('error', (e: any) => this.update({ problem: { kind: 'error', text: message(e) } }));
   }
 
+  /** Turns editing on or off for a role: viewers and commenters read (and are seen) but do not edit. */
+  private setRole(role: string): void {
+    const readOnly = role !== 'owner' && role !== 'editor';
+    if (readOnly) {
+      this.quill.disable();
+      this.titleInput.disabled = true;
+    } else if (this.view.loaded && !this.unshowable && this.view.problem === null) {
+      this.quill.enable();
+      this.titleInput.disabled = !this.titleDoc.type;
+    }
+    this.update({ role, readOnly });
+  }
+
   private load(): void {
     if (!this.setContents() || !this.checkShown()) return;
-    this.quill.enable();
+    if (!this.view.readOnly) this.quill.enable();
     this.update({ loaded: true, problem: null });
     this.sendPresence(this.quill.getSelection() ?? { index: 0, length: 0 });
   }
@@ -246,7 +272,7 @@ export class DocumentSession {
       if (err || !titleDoc.type) return;
       this.titleText = textOf(titleDoc.data);
       titleInput.value = this.titleText;
-      titleInput.disabled = false;
+      titleInput.disabled = this.view.readOnly;
       this.update({ title: this.titleText });
     });
     this.listen(titleInput, 'input', () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, createDocument, deleteDocument, listDocuments, renameDocument, restoreDocument, type DocumentInfo, type Sort } from '../api';
 import { navigate } from '../nav';
-import { Header } from '../Header';
+import { Header, accountsOn } from '../Header';
 import { ago } from '../time';
 
 const UNTITLED = 'Untitled document';
@@ -17,6 +17,7 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<Sort>(() => (localStorage.getItem('quire.sort') as Sort) || 'recent');
   const [trash, setTrash] = useState(false);
+  const [sharedOnly, setSharedOnly] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [toast, setToast] = useState<Toast | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -120,6 +121,11 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
               <option value="name">Name</option>
             </select>
           </label>
+          {accountsOn() && !trash && (
+            <button className="button subtle" onClick={() => setSharedOnly(!sharedOnly)} aria-pressed={sharedOnly}>
+              Shared with me
+            </button>
+          )}
           <button className="button subtle" onClick={() => setTrash(!trash)} aria-pressed={trash}>
             {trash ? '← Back to documents' : 'Trash'}
           </button>
@@ -142,7 +148,7 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
           </div>
         ) : (
           <ul className="doc-list" aria-label={trash ? 'Deleted documents' : 'Your documents'}>
-            {docs.map((d) => (
+            {docs.filter((d) => !sharedOnly || trash || (d.role !== null && d.role !== 'owner')).map((d) => (
               <li key={d.id} className="doc-row">
                 {renaming === d.id ? (
                   <RenameForm

@@ -14,6 +14,10 @@ export class ReconnectingSocket {
   onclose: ((ev: CloseEvent | { code: number; reason: string }) => void) | null = null;
   onmessage: ((ev: MessageEvent) => void) | null = null;
   onerror: ((ev: Event) => void) | null = null;
+  /** Quire's own notices ({"a":"x-quire-…"}), which sharedb does not know: taken out of the stream. */
+  onnotice: ((msg: any) => void) | null = null;
+  /** The server ended this session (logout, password change; close code 4401): no reconnecting. */
+  onsignedout: (() => void) | null = null;
 
   private ws: WebSocket | null = null;
   private attempt = 0;
@@ -72,12 +76,23 @@ export class ReconnectingSocket {
       this.attempt = 0;
       this.onopen?.(ev);
     };
-    ws.onmessage = (ev) => this.onmessage?.(ev);
+    ws.onmessage = (ev) => {
+      if (typeof ev.data === 'string' && ev.data.startsWith('{"a":"x-quire-')) {
+        this.onnotice?.(JSON.parse(ev.data));
+        return;
+      }
+      this.onmessage?.(ev);
+    };
     ws.onerror = (ev) => this.onerror?.(ev);
     ws.onclose = (ev) => {
       this.detach(ws);
       if (this.ws === ws) this.ws = null;
       this.onclose?.(ev);
+      if (ev.code === 4401) {
+        this.stopped = true;
+        this.onsignedout?.();
+        return;
+      }
       this.schedule();
     };
   }

@@ -377,6 +377,67 @@ const scenarios = {
   },
 
   // The home page: create, find, rename, delete with undo.
+  // Accounts (a server with auth=accounts): two people sign up, one shares a document with the
+  // other as viewer (read-only, said on the page), then as editor: the open editor turns editable
+  // at once, without a reload.
+  'accounts-sharing': async (run) => {
+    const signUp = async (p, name) => {
+      await p.page.goto(base + '/');
+      await p.page.getByRole('button', {name: 'Create an account'}).click();
+      await p.page.getByLabel('Name', {exact: true}).fill(name);
+      await p.page.getByLabel(/^Password/).fill('correct horse battery');
+      await p.page.getByRole('button', {name: 'Sign up'}).click();
+      await p.page.getByRole('heading', {name: 'Documents'}).waitFor({timeout: DEADLINE});
+    };
+    const ann = await run.person('ann');
+    const bob = await run.person('bob');
+    await signUp(ann, 'ann');
+    await signUp(bob, 'bob');
+    // Bob logs out and in again.
+    await bob.page.goto(base + '/account');
+    await bob.page.getByRole('button', {name: 'Log out'}).click();
+    await bob.page.getByLabel('Name or email').fill('bob');
+    await bob.page.getByLabel(/^Password/).fill('correct horse battery');
+    await bob.page.getByRole('button', {name: 'Log in'}).click();
+    await bob.page.getByRole('heading', {name: 'Documents'}).waitFor({timeout: DEADLINE});
+
+    await ann.page.getByRole('button', {name: /New document/}).first().click();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    const id = new URL(ann.page.url()).pathname.split('/').pop();
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Hello from Ann');
+    await syncIs(ann, SAVED);
+    await ann.page.getByTestId('share').click();
+    await ann.page.getByLabel('Share with (name or email)').fill('bob');
+    await ann.page.getByLabel('as', {exact: true}).selectOption('viewer');
+    await ann.page.getByRole('dialog').getByRole('button', {name: 'Share', exact: true}).click();
+    await ann.page.getByTestId('person').filter({hasText: 'bob'}).waitFor({timeout: DEADLINE});
+
+    await bob.page.goto(`${base}/d/${id}`);
+    await textMatches(bob, (t) => t.includes('Hello from Ann'), "Ann's text");
+    await bob.page.getByTestId('read-only').waitFor({timeout: DEADLINE});
+    assert.equal(await bob.page.locator('.ql-editor').getAttribute('contenteditable'), 'false');
+
+    await ann.page.getByLabel('Role of bob').selectOption('editor');
+    await bob.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await bob.page.getByTestId('read-only').waitFor({state: 'detached', timeout: DEADLINE});
+    await bob.page.locator('.ql-editor').click();
+    await bob.page.keyboard.press('End');
+    await bob.page.keyboard.type(' and Bob');
+    await textMatches(ann, (t) => t.includes('and Bob'), "Bob's edit");
+
+    // A view link: Carol opens it after signing up and reads the document, read-only.
+    await ann.page.getByRole('button', {name: 'New view link'}).click();
+    const url = (await ann.page.getByTestId('new-link').locator('code').innerText()).trim();
+    assert.ok(url.startsWith(base + '/s#'), url);
+    const carol = await run.person('carol');
+    await signUp(carol, 'carol');
+    await carol.page.goto(url);
+    await carol.page.waitForURL(`${base}/d/${id}`, {timeout: DEADLINE});
+    await textMatches(carol, (t) => t.includes('and Bob'), 'the shared text');
+    await carol.page.getByTestId('read-only').waitFor({timeout: DEADLINE});
+  },
+
   'home-page': async (run) => {
     const ann = await run.person('Ann');
     await ann.page.goto(`${base}/`);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Quire: a self-hosted, real-time collaborative rich-text editor.",
-    subcommands = {ServeCommand.class, OtCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, OtCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -89,6 +89,30 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--catalog-flush", paramLabel = "DURATION", description = "how often edit times and titles are written to the document list, at most one write per document (default: PT2S)")
   String catalogFlush;
 
+  @Option(names = "--auth", paramLabel = "MODE", description = "accounts (sign-in required, the default) or open (no accounts: everyone who reaches the server may do everything; tests and benchmarks)")
+  String auth;
+
+  @Option(names = "--signup", paramLabel = "true|false", description = "whether people may create their own accounts (default true)")
+  String signup;
+
+  @Option(names = "--session-idle-timeout", paramLabel = "DURATION", description = "a session unused this long ends (default P7D)")
+  String sessionIdleTimeout;
+
+  @Option(names = "--session-max-age", paramLabel = "DURATION", description = "a session ends this long after sign-in (default P30D)")
+  String sessionMaxAge;
+
+  @Option(names = "--allowed-origins", paramLabel = "ORIGINS", description = "web origins besides the server's own allowed to use it from a browser, comma-separated")
+  String allowedOrigins;
+
+  @Option(names = "--trusted-proxies", paramLabel = "ADDRS", description = "reverse proxies whose X-Forwarded-For is believed, comma-separated")
+  String trustedProxies;
+
+  @Option(names = "--api-rate-limit", paramLabel = "N", description = "REST requests per second per client address, on average (default 50)")
+  String apiRateLimit;
+
+  @Option(names = "--api-rate-burst", paramLabel = "N", description = "REST requests per client address at once (default 200)")
+  String apiRateBurst;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new LinkedHashMap<>();
@@ -112,6 +136,14 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "database-url", databaseUrl);
     put(flags, "redis-url", redisUrl);
     put(flags, "catalog-flush", catalogFlush);
+    put(flags, "auth", auth);
+    put(flags, "signup", signup);
+    put(flags, "session-idle-timeout", sessionIdleTimeout);
+    put(flags, "session-max-age", sessionMaxAge);
+    put(flags, "allowed-origins", allowedOrigins);
+    put(flags, "trusted-proxies", trustedProxies);
+    put(flags, "api-rate-limit", apiRateLimit);
+    put(flags, "api-rate-burst", apiRateBurst);
     QuireConfig config;
     try {
       config = ConfigLoader.load(configFile, System.getenv(), flags);

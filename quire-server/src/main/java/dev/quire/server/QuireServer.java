@@ -1,5 +1,11 @@
 package dev.quire.server;
 
+import dev.quire.server.auth.AccountStore;
+import dev.quire.server.auth.Accounts;
+import dev.quire.server.auth.AuthMode;
+import dev.quire.server.auth.LoginThrottle;
+import dev.quire.server.auth.Permissions;
+import dev.quire.server.auth.Principal;
 import dev.quire.server.bus.Bus;
 import dev.quire.server.bus.InProcessBus;
 import dev.quire.server.catalog.CatalogSync;
@@ -10,9 +16,15 @@ import dev.quire.server.collab.History;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
 import dev.quire.server.config.QuireConfig;
+import dev.quire.server.http.AuthApi;
+import dev.quire.server.http.ClientAddresses;
 import dev.quire.server.http.DocumentsApi;
+import dev.quire.server.http.Guard;
+import dev.quire.server.http.Origins;
+import dev.quire.server.http.SharingApi;
 import dev.quire.server.http.WebApp;
 import dev.quire.server.metrics.ServerMetrics;
+import dev.quire.server.protocol.Access;
 import dev.quire.server.protocol.Agent;
 import dev.quire.server.protocol.ServerContext;
 import dev.quire.server.store.DocumentCatalog;
@@ -27,6 +39,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,13 +77,18 @@ public final class QuireServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final DocumentRegistry titleRegistry;
   private final CatalogSync catalogSync;
+  private final Accounts accounts;
+  /** Document roles; null in open mode, where everyone may do everything. */
+  private final Permissions permissions;
   private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
   private final Javalin app;
   /** This server's own registry (not a global one: several servers may share a JVM, as in tests). */
   private final PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private volatile boolean stopping;
+  private volatile String setupLink;
 
-  private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, Bus bus) {
+  private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, AccountStore accountStore,
+      Bus bus) {
     this.config = config;
     this.store = store;
     this.bus = bus;
@@ -93,6 +111,22 @@ public final class QuireServer implements AutoCloseable {
     metrics.gauge("quire.connections", "open WebSocket connections", agents::size);
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
     String serverId = java.util.UUID.randomUUID().toString();
+    this.accounts = new Accounts(accountStore, bus, clock, config.signup(), config.sessionIdleTimeout(),
+        config.sessionMaxAge(), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+    accounts.onRevoked(this::closeRevoked);
+    this.permissions = config.auth() == AuthMode.ACCOUNTS ? new Permissions(accountStore, bus, clock) : null;
+    if (permissions != null) {
+      // Heard on a bus thread, which must not block: the role reads run on the store pool.
+      permissions.onChanged(docId -> {
+        try {
+          storePool.execute(() -> agents.values().forEach(a -> a.accessChanged(docId)));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+          // the server is stopping: its sockets are being closed anyway
+        }
+      });
+    }
+    Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
+        new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
     History history = new History(store);
     this.catalogSync = new CatalogSync(catalog);
     Library library = new Library(catalog, registry, titleRegistry, history, clock, serverId);
@@ -100,7 +134,8 @@ public final class QuireServer implements AutoCloseable {
     // A title edit is an edit of its document: both set "last edited by".
     ServerContext.EditListener edits = (collection, docId, user) -> catalogSync.edited(docId, user, clock.millis());
     ServerContext ctx = new ServerContext(List.of(registry, titleRegistry), new PresenceHub(bus, serverId), store, history, storePool,
-        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics, edits);
+        config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics, edits,
+        permissions != null ? permissions : Access.OPEN);
     WireListener listener = new WireListener() {
       @Override
       public void onOpen(WireConnection c) {
@@ -109,13 +144,18 @@ public final class QuireServer implements AutoCloseable {
 
       @Override
       public void onOpen(WireConnection c, Map<String, List<String>> query) {
+        onOpen(c, query, null);
+      }
+
+      @Override
+      public void onOpen(WireConnection c, Map<String, List<String>> query, Object principal) {
         if (stopping) {
           c.close(1012, "the server is restarting; reconnect");
           return;
         }
         List<String> names = query.get("name");
         String user = DisplayNames.clean(names == null || names.isEmpty() ? null : names.get(0));
-        agents.put(c, new Agent(c, ctx, user));
+        agents.put(c, new Agent(c, ctx, user, (Principal) principal));
         log.debug("conn={} open from {}", c.id(), c.remoteAddress());
       }
 
@@ -140,7 +180,8 @@ public final class QuireServer implements AutoCloseable {
       cfg.jetty.host = config.host();
       cfg.jetty.port = config.port();
       cfg.startup.showJavalinBanner = false;
-      new JettyWire(metrics.queuedChars()).mount(cfg, "/ws", listener, config.maxFrameBytes(), config.maxQueuedBytes(),
+      guard.mount(cfg.routes);
+      new JettyWire(metrics.queuedChars()).mount(cfg, "/ws", listener, guard::admit, config.maxFrameBytes(), config.maxQueuedBytes(),
           config.wsIdleTimeout());
       cfg.routes.get("/health/live", ctx2 -> ctx2.result("ok"));
       cfg.routes.get("/health/ready", ctx2 -> {
@@ -149,7 +190,12 @@ public final class QuireServer implements AutoCloseable {
       });
       cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
           .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
-      new DocumentsApi(library).mount(cfg.routes);
+      DocumentsApi documentsApi = new DocumentsApi(library, permissions);
+      documentsApi.mount(cfg.routes);
+      if (permissions != null) {
+        new SharingApi(documentsApi, permissions, accountStore).mount(cfg.routes);
+      }
+      new AuthApi(accounts, guard, config.sessionMaxAge()).mount(cfg.routes);
       new WebApp().mount(cfg.routes);
       cfg.routes.error(404, ctx2 -> {
         if (ctx2.path().startsWith("/api/")) {
@@ -163,14 +209,17 @@ public final class QuireServer implements AutoCloseable {
   public static QuireServer start(QuireConfig config) {
     DocumentStore store;
     DocumentCatalog catalog;
+    AccountStore accountStore;
     if (config.databaseUrl() != null) {
       PostgresStore pg = PostgresStore.open(config.databaseUrl());
       store = pg;
       catalog = pg.catalog();
+      accountStore = pg.accounts();
     } else {
       SqliteStore sqlite = SqliteStore.open(config.dataDir());
       store = sqlite;
       catalog = sqlite.catalog();
+      accountStore = sqlite.accounts();
     }
     Bus bus;
     try {
@@ -179,7 +228,7 @@ public final class QuireServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    QuireServer server = new QuireServer(config, store, catalog, bus);
+    QuireServer server = new QuireServer(config, store, catalog, accountStore, bus);
     // Pub/sub loses what was published while Redis was away: read it from the store.
     bus.onReconnect(() -> {
       server.registry.catchUpAll();
@@ -195,6 +244,19 @@ public final class QuireServer implements AutoCloseable {
       server.titleRegistry.evictIdle(config.docIdleTimeout().toMillis());
     }, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
     server.catalogSync.start(server.timers, server.storePool, config.catalogFlush());
+    if (config.auth() == AuthMode.OPEN) {
+      log.warn("*** auth=open: NO ACCOUNTS. Everyone who can reach this server can read, change and delete "
+          + "every document. Use it only for tests and benchmarks, or behind your own access control. ***");
+    } else {
+      server.accounts.setupSecret().ifPresent(secret -> {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        String link = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/setup#" + secret;
+        // The console, not only the log: this is how the first person gets in.
+        server.setupLink = link;
+        System.out.println("\nQuire has no administrator yet. Open this one-time link to create one:\n  " + link + "\n");
+        log.info("no administrator yet: the one-time set-up link was printed on the console");
+      });
+    }
     log.info("Quire listening on http://{}:{} (web app /, WebSocket /ws), {}, {}", config.host(), server.port(),
         config.databaseUrl() != null ? "PostgreSQL store" : "data in " + config.dataDir().toAbsolutePath(),
         config.redisUrl() != null ? "Redis bus" : "in-process bus");
@@ -252,6 +314,28 @@ public final class QuireServer implements AutoCloseable {
     store.close();
     meterRegistry.close();
     log.info("stopped");
+  }
+
+  /** Closes the WebSockets opened with a revoked session or token, or by a person whose sessions all ended. */
+  private void closeRevoked(String sessionHash, String tokenHash, String userId) {
+    for (Map.Entry<WireConnection, Agent> e : agents.entrySet()) {
+      Principal p = e.getValue().principal();
+      if (p != null && (sessionHash != null && sessionHash.equals(p.sessionHash())
+          || tokenHash != null && tokenHash.equals(p.tokenHash())
+          || userId != null && userId.equals(p.userId()))) {
+        e.getKey().close(4401, "signed out");
+      }
+    }
+  }
+
+  /** The one-time link that creates the first administrator, as printed at start (if one was). */
+  public java.util.Optional<String> setupLink() {
+    return java.util.Optional.ofNullable(setupLink);
+  }
+
+  /** Accounts of this server (the command line's user and token commands use them too). */
+  public Accounts accounts() {
+    return accounts;
   }
 
   private static ThreadFactory threads(String name) {

@@ -23,7 +23,7 @@ class LoadGenTest {
   @Test
   void typistsAndViewersConvergeWithEveryAckedOpStoredOnce() throws Exception {
     QuireServer server = QuireServer.start(ConfigLoader.load(null, Map.of(),
-        Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.toString())));
+        Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.toString(), "auth", "open")));
     try {
       String url = "ws://127.0.0.1:" + server.port() + "/ws";
       for (String rate : new String[] {"0", "30"}) {

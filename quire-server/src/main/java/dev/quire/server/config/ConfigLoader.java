@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.quire.server.auth.AuthMode;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +51,15 @@ public final class ConfigLoader {
       new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"),
       new Setting("database-url", "", "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db (empty: the embedded store)"),
       new Setting("redis-url", "", "cluster mode: Redis, redis://host:port (empty: the in-process bus)"),
-      new Setting("catalog-flush", "PT2S", "how often edit times and titles are written to the document list (at most one write per document)"));
+      new Setting("catalog-flush", "PT2S", "how often edit times and titles are written to the document list (at most one write per document)"),
+      new Setting("auth", "accounts", "accounts (sign-in required) or open (no accounts: everyone who reaches the server may do everything)"),
+      new Setting("signup", "true", "whether people may create their own accounts (true or false)"),
+      new Setting("session-idle-timeout", "P7D", "a session unused this long ends (ISO-8601 duration)"),
+      new Setting("session-max-age", "P30D", "a session ends this long after sign-in, used or not"),
+      new Setting("allowed-origins", "", "web origins besides the server's own allowed to use it from a browser, comma-separated (https://docs.example.com)"),
+      new Setting("trusted-proxies", "", "addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated"),
+      new Setting("api-rate-limit", "50", "REST requests per second one client address may make on average"),
+      new Setting("api-rate-burst", "200", "REST requests one client address may make at once"));
 
   private ConfigLoader() {}
 
@@ -120,7 +131,15 @@ public final class ConfigLoader {
         p.duration("shutdown-grace"),
         p.optional("database-url"),
         p.optional("redis-url"),
-        p.durationBetween("catalog-flush", Duration.ofMillis(50), Duration.ofMinutes(1)));
+        p.durationBetween("catalog-flush", Duration.ofMillis(50), Duration.ofMinutes(1)),
+        p.choice("auth", AuthMode.class),
+        p.bool("signup"),
+        p.duration("session-idle-timeout"),
+        p.duration("session-max-age"),
+        p.origins("allowed-origins"),
+        p.list("trusted-proxies"),
+        p.decimal("api-rate-limit", 0.1, 1_000_000),
+        p.integer("api-rate-burst", 1, Integer.MAX_VALUE));
   }
 
   private static Setting find(String name) {
@@ -197,6 +216,47 @@ public final class ConfigLoader {
         throw bad(name, "it must be between " + min + " and " + max);
       }
       return d;
+    }
+
+    <E extends Enum<E>> E choice(String name, Class<E> type) throws ConfigException {
+      StringBuilder known = new StringBuilder();
+      for (E e : type.getEnumConstants()) {
+        String key = e.name().toLowerCase(Locale.ROOT);
+        if (key.equals(values.get(name))) {
+          return e;
+        }
+        known.append(known.length() == 0 ? "" : " or ").append(key);
+      }
+      throw bad(name, "it must be " + known);
+    }
+
+    boolean bool(String name) throws ConfigException {
+      return switch (values.get(name)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw bad(name, "it must be true or false");
+      };
+    }
+
+    /** A comma-separated list; empty entries are dropped. */
+    Set<String> list(String name) {
+      Set<String> out = new LinkedHashSet<>();
+      for (String part : values.get(name).split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.strip());
+        }
+      }
+      return out;
+    }
+
+    Set<String> origins(String name) throws ConfigException {
+      Set<String> out = list(name);
+      for (String o : out) {
+        if (!o.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:]+\\](:[0-9]{1,5})?")) {
+          throw bad(name, "\"" + o + "\" is not an origin: scheme://host[:port], no path, such as https://docs.example.com");
+        }
+      }
+      return out;
     }
 
     ConfigException bad(String name, String why) {

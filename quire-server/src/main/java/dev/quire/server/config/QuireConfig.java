@@ -2,7 +2,9 @@ package dev.quire.server.config;
 
 import dev.quire.ot.OtLimits;
 import java.nio.file.Path;
+import dev.quire.server.auth.AuthMode;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Everything a Quire server is configured with: one immutable record, built by
@@ -28,6 +30,16 @@ import java.time.Duration;
  * @param redisUrl Redis for cluster mode ({@code redis://host:port}), or null for the in-process bus
  * @param catalogFlush how often the edit times and titles gathered in memory are written to the
  *     document catalog: a document edited without pause costs one catalog write per period
+ * @param auth whether accounts are required ({@code accounts}, the default) or everyone who
+ *     reaches the server is one team ({@code open}: tests, benchmarks)
+ * @param signup whether people may create their own accounts
+ * @param sessionIdleTimeout a session unused this long ends
+ * @param sessionMaxAge a session ends this long after sign-in, used or not
+ * @param allowedOrigins web origins besides the server's own that may use it with a visitor's
+ *     cookie ({@code https://docs.example.com}); pages of any other origin are refused
+ * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} is believed
+ * @param apiRateLimit REST requests per second one client address may make on average
+ * @param apiRateBurst REST requests one client address may make at once
  */
 public record QuireConfig(
     String host,
@@ -47,4 +59,18 @@ public record QuireConfig(
     Duration shutdownGrace,
     String databaseUrl,
     String redisUrl,
-    Duration catalogFlush) {}
+    Duration catalogFlush,
+    AuthMode auth,
+    boolean signup,
+    Duration sessionIdleTimeout,
+    Duration sessionMaxAge,
+    Set<String> allowedOrigins,
+    Set<String> trustedProxies,
+    double apiRateLimit,
+    int apiRateBurst) {
+
+  public QuireConfig {
+    allowedOrigins = Set.copyOf(allowedOrigins);
+    trustedProxies = Set.copyOf(trustedProxies);
+  }
+}

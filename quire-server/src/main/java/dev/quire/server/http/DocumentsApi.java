@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.server.auth.AuthException;
+import dev.quire.server.auth.Permissions;
+import dev.quire.server.auth.Principal;
+import dev.quire.server.auth.Role;
 import dev.quire.server.catalog.DisplayNames;
 import dev.quire.server.catalog.Library;
 import dev.quire.server.catalog.LibraryException;
@@ -16,7 +20,9 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -52,22 +58,35 @@ public final class DocumentsApi {
   private static final String ANSWERED = "quire.api.answered";
 
   private final Library library;
+  /** Document roles; null in open mode, where everyone may do everything. */
+  private final Permissions permissions;
 
   public DocumentsApi(Library library) {
+    this(library, null);
+  }
+
+  public DocumentsApi(Library library, Permissions permissions) {
     this.library = library;
+    this.permissions = permissions;
   }
 
   public void mount(JavalinDefaultRoutingApi routes) {
     routes.before("/api/*", ctx -> ctx.header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff"));
     routes.get("/api/documents", ctx -> handle(ctx, this::list));
     routes.post("/api/documents", ctx -> handle(ctx, this::create));
-    routes.get("/api/documents/{id}", ctx -> handle(ctx, c -> one(library.get(id(c))
-        .orElseThrow(() -> ApiError.DOC_NOT_FOUND.failure("no document " + id(c))))));
+    routes.get("/api/documents/{id}", ctx -> handle(ctx, c -> {
+      Role role = require(c, id(c), Role.VIEWER);
+      return one(library.get(id(c)).orElseThrow(() -> ApiError.DOC_NOT_FOUND.failure("no document " + id(c))), role);
+    }));
     routes.patch("/api/documents/{id}", ctx -> handle(ctx, this::rename));
-    routes.delete("/api/documents/{id}", ctx -> handle(ctx, c -> one(library.delete(id(c)))));
+    routes.delete("/api/documents/{id}", ctx -> handle(ctx, c -> {
+      Role role = require(c, id(c), Role.OWNER);
+      return one(library.delete(id(c)), role);
+    }));
     routes.post("/api/documents/{id}/restore", ctx -> handle(ctx, c -> {
+      Role role = require(c, id(c), Role.OWNER);
       body(c);
-      return one(library.restore(id(c)));
+      return one(library.restore(id(c)), role);
     }));
   }
 
@@ -82,16 +101,28 @@ public final class DocumentsApi {
   }
 
   @FunctionalInterface
-  private interface Handler {
+  interface Handler {
     JsonNode handle(Context ctx) throws Exception;
   }
 
-  private static void handle(Context ctx, Handler h) {
+  static void handle(Context ctx, Handler h) {
     try {
       JsonNode out = h.handle(ctx);
       ctx.contentType("application/json; charset=utf-8").result(out.toString());
     } catch (ApiError.Failure f) {
       error(ctx, f.error, f.getMessage());
+    } catch (AuthException e) {
+      ApiError code = switch (e.problem()) {
+        case BAD_INPUT -> ApiError.BAD_REQUEST;
+        case NAME_TAKEN -> ApiError.NAME_TAKEN;
+        case BAD_CREDENTIALS -> ApiError.BAD_CREDENTIALS;
+        case THROTTLED -> ApiError.THROTTLED;
+        case SIGNUP_CLOSED -> ApiError.SIGNUP_CLOSED;
+        case SETUP_DONE -> ApiError.SETUP_DONE;
+        case NOT_SIGNED_IN -> ApiError.NOT_SIGNED_IN;
+        case NOT_FOUND -> ApiError.NOT_FOUND;
+      };
+      error(ctx, code, e.getMessage());
     } catch (LibraryException e) {
       ApiError code = switch (e.problem()) {
         case NOT_FOUND -> ApiError.DOC_NOT_FOUND;
@@ -145,12 +176,18 @@ public final class DocumentsApi {
         throw ApiError.BAD_REQUEST.failure("limit must be a whole number from 1 to " + MAX_LIMIT);
       }
     }
+    Principal me = Guard.principal(ctx);
+    String visibleTo = permissions == null ? null : me.userId();
     List<Entry> entries = library.list(new DocumentCatalog.Query(q == null ? null : q.trim(), sort,
-        "true".equals(trash), limit));
+        "true".equals(trash), limit, visibleTo));
+    Map<String, Role> roles = new HashMap<>();
+    if (permissions != null) {
+      permissions.grantsTo(me.userId()).forEach(g -> roles.merge(g.docId(), g.role(), Role::max));
+    }
     ObjectNode out = F.objectNode();
     ArrayNode docs = out.putArray("documents");
     for (Entry e : entries) {
-      docs.add(json(e));
+      docs.add(json(e, permissions == null ? Role.OWNER : roles.get(e.id())));
     }
     return out;
   }
@@ -159,18 +196,22 @@ public final class DocumentsApi {
     JsonNode body = body(ctx);
     String title = title(body, false);
     Entry e = library.create(title == null ? "" : title, name(ctx));
+    if (permissions != null) {
+      permissions.grant(e.id(), Guard.principal(ctx).userId(), Role.OWNER); // the creator owns it
+    }
     ctx.status(201).header("Location", "/api/documents/" + e.id());
-    return one(e);
+    return one(e, Role.OWNER);
   }
 
   private JsonNode rename(Context ctx) {
     String id = id(ctx);
+    Role role = require(ctx, id, Role.EDITOR);
     String title = title(body(ctx), true);
-    return one(library.rename(id, title, name(ctx)));
+    return one(library.rename(id, title, name(ctx)), role);
   }
 
   /** The request's JSON object body; it must be declared as JSON. */
-  private static JsonNode body(Context ctx) {
+  static JsonNode body(Context ctx) {
     String type = ctx.header("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw ApiError.UNSUPPORTED_MEDIA_TYPE.failure("send the body as application/json");
@@ -207,7 +248,25 @@ public final class DocumentsApi {
     return title;
   }
 
-  private static String id(Context ctx) {
+  /**
+   * The asker's role on a document, which must be {@code needed} or stronger. No role at all is
+   * "no such document" (whether it exists is not told); too weak a role is refused as such.
+   */
+  Role require(Context ctx, String id, Role needed) {
+    if (permissions == null) {
+      return Role.OWNER;
+    }
+    Role role = permissions.role(Guard.principal(ctx), id);
+    if (role == null) {
+      throw ApiError.DOC_NOT_FOUND.failure("no document " + id);
+    }
+    if (role.ordinal() > needed.ordinal()) {
+      throw ApiError.FORBIDDEN.failure("you are a " + role.key() + " of this document; this needs " + needed.key());
+    }
+    return role;
+  }
+
+  static String id(Context ctx) {
     String id = ctx.pathParam("id");
     if (!ID.matcher(id).matches()) {
       throw ApiError.DOC_NOT_FOUND.failure("no document " + id);
@@ -215,8 +274,14 @@ public final class DocumentsApi {
     return id;
   }
 
-  /** The display name from {@code X-Quire-Name} (URL-encoded UTF-8), cleaned; null if none. */
+  /**
+   * Who is asking, as the catalog records it: the signed-in person's name; in open mode, the
+   * display name from {@code X-Quire-Name} (URL-encoded UTF-8), cleaned, or null if none.
+   */
   private static String name(Context ctx) {
+    if (Guard.principal(ctx) != null) {
+      return Guard.principal(ctx).name();
+    }
     String raw = ctx.header("X-Quire-Name");
     if (raw == null) {
       return null;
@@ -228,14 +293,20 @@ public final class DocumentsApi {
     }
   }
 
-  private static JsonNode one(Entry e) {
+  private static JsonNode one(Entry e, Role role) {
     ObjectNode out = F.objectNode();
-    out.set("document", json(e));
+    out.set("document", json(e, role));
     return out;
   }
 
-  private static ObjectNode json(Entry e) {
+  /** A document as listed, with the asker's role on it (null if none is recorded). */
+  private static ObjectNode json(Entry e, Role role) {
     ObjectNode o = F.objectNode();
+    if (role != null) {
+      o.put("role", role.key());
+    } else {
+      o.putNull("role");
+    }
     o.put("id", e.id()).put("title", e.title()).put("createdAt", e.createdAt());
     o.put("createdBy", e.createdBy()).put("editedAt", e.editedAt()).put("editedBy", e.editedBy());
     if (e.deletedAt() != null) {

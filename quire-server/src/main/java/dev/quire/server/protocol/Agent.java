@@ -18,6 +18,8 @@ import dev.quire.server.collab.Snapshots;
 import dev.quire.server.collab.Submission;
 import dev.quire.server.collab.Subscriber;
 import dev.quire.server.store.StoredOp;
+import dev.quire.server.auth.Principal;
+import dev.quire.server.auth.Role;
 import dev.quire.server.wire.WireConnection;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -51,8 +53,13 @@ public final class Agent implements Subscriber {
   private final ServerContext ctx;
   private final RateLimiter rate;
   private volatile String src;
-  /** The display name given on the WebSocket URL (null if none): who edited, for the catalog. */
+  /**
+   * Who edits, for the catalog: the signed-in person's name, or in open mode the display name
+   * given on the WebSocket URL (null if none).
+   */
   private final String user;
+  /** The signed-in person (null in open mode). */
+  private final Principal principal;
   private final Set<DocKey> subscribed = new HashSet<>();
   // Small at first (an idle connection has an empty inbox; 50,000 of them hold one each): grows.
   private final ArrayDeque<String> inbox = new ArrayDeque<>(2);
@@ -67,11 +74,23 @@ public final class Agent implements Subscriber {
   }
 
   public Agent(WireConnection conn, ServerContext ctx, String user) {
+    this(conn, ctx, user, null);
+  }
+
+  public Agent(WireConnection conn, ServerContext ctx, String user, Principal principal) {
     this.conn = conn;
     this.ctx = ctx;
-    this.user = user;
+    this.user = principal != null ? principal.name() : user;
+    this.principal = principal;
     this.rate = new RateLimiter(ctx.rateLimit(), ctx.rateBurst(), ctx.clock());
-    this.src = UUID.randomUUID().toString().replace("-", "");
+    // With accounts a source names its person, so that nobody can pass for another's source (and
+    // have that person's next op dropped as "already committed").
+    this.src = (principal != null ? principal.userId() + "-" : "") + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** The signed-in person this connection acts for, or null in open mode. */
+  public Principal principal() {
+    return principal;
   }
 
   @Override
@@ -340,7 +359,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> handshake(ObjectNode msg) {
     JsonNode id = msg.get("id");
     if (id != null && id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= 128
-        && !hasLoneSurrogate(id.textValue())) {
+        && !hasLoneSurrogate(id.textValue()) && ownSource(id.textValue())) {
       src = id.textValue(); // the client's previous id: its ops keep their identity across reconnects
     }
     StringBuilder sb = new StringBuilder("{\"a\":\"hs\",\"protocol\":1,\"protocolMinor\":2,\"id\":");
@@ -354,6 +373,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> fetchOrSubscribe(ObjectNode msg, boolean subscribe) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    mayRead(d);
     Long v = version(msg);
     CompletableFuture<Void> out = new CompletableFuture<>();
     ctx.registry(c).run(d, new RequestTask(msg, out) {
@@ -444,6 +464,9 @@ public final class Agent implements Subscriber {
         wanted.put(docId(id), null);
       }
     }
+    for (String d : wanted.keySet()) {
+      mayRead(d); // all or nothing: a bulk request naming one forbidden document is refused whole
+    }
     ObjectNode data = F.objectNode();
     CompletableFuture<?>[] parts = new CompletableFuture<?>[wanted.size()];
     int i = 0;
@@ -533,6 +556,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> submit(ObjectNode msg) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    mayEdit(d);
     JsonNode seqNode = msg.get("seq");
     if (seqNode == null || !seqNode.isNumber() || seqNode.doubleValue() < 0
         || seqNode.doubleValue() != Math.rint(seqNode.doubleValue())) {
@@ -547,7 +571,8 @@ public final class Agent implements Subscriber {
         || srcNode.textValue().length() > 128 || hasLoneSurrogate(srcNode.textValue()))) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"src\" must be a string of 1 to 128 characters");
     }
-    String opSrc = srcNode != null && srcNode.isTextual() ? srcNode.textValue() : src;
+    // Another person's source is ignored: the op is this connection's own.
+    String opSrc = srcNode != null && srcNode.isTextual() && ownSource(srcNode.textValue()) ? srcNode.textValue() : src;
     Long v = version(msg);
     StoredOp.Kind kind;
     Delta op;
@@ -585,6 +610,10 @@ public final class Agent implements Subscriber {
       }
     } catch (OtException e) {
       throw new ProtocolException(e.code(), e.getMessage());
+    }
+    String refused = op == null || ctx.access().open() ? null : ContentPolicy.problem(op);
+    if (refused != null) {
+      throw new ProtocolException(ErrorCode.CONTENT_REFUSED, refused);
     }
     CompletableFuture<Void> out = new CompletableFuture<>();
     Submission.Reply reply = new Submission.Reply() {
@@ -637,6 +666,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> snapshotRequest(ObjectNode msg, boolean byTime) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    mayRead(d);
     JsonNode id = msg.get("id");
     Long v = version(msg);
     JsonNode tsNode = msg.get("ts");
@@ -696,6 +726,9 @@ public final class Agent implements Subscriber {
     if (ch == null) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"ch\" (the presence channel) is missing");
     }
+    if (subscribe) {
+      mayUseChannel(ch);
+    }
     long seq = msg.path("seq").asLong(0);
     if (subscribe) {
       ctx.presence().subscribe(ch, this, seq);
@@ -719,6 +752,7 @@ public final class Agent implements Subscriber {
     if (pv == null || !pv.isNumber()) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "presence needs a number \"pv\"");
     }
+    String channelDoc = mayUseChannel(ch);
     JsonNode p = msg.has("p") ? msg.get("p") : F.nullNode();
     if (!msg.has("c")) {
       relayPresence(msg, ch, presenceId.textValue(), p, null);
@@ -726,6 +760,9 @@ public final class Agent implements Subscriber {
     }
     String c = collection(msg);
     String d = docId(msg.get("d"));
+    if (channelDoc != null && !(ch.equals(c + "." + d))) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "a document's presence goes on its own channel \"" + c + "." + d + "\"");
+    }
     JsonNode t = msg.get("t");
     if (t != null && !(t.isTextual() && RichText.isType(t.textValue()))) {
       throw new ProtocolException(ErrorCode.TYPE_DOES_NOT_SUPPORT_PRESENCE, "presence is supported for rich-text documents");
@@ -754,6 +791,74 @@ public final class Agent implements Subscriber {
       }
     });
     return out;
+  }
+
+  // ---- access: checked on every message, from the access cache ----
+
+  /** Whether a source id given by the client may be this connection's (with accounts: its person's). */
+  private boolean ownSource(String s) {
+    return principal == null || s.startsWith(principal.userId() + "-");
+  }
+
+  /** Message action of the notice sent when the person's role on an open document changes. */
+  public static final String ROLE_NOTICE = "x-quire-role";
+
+  /**
+   * The roles on {@code docId} changed (here or on another server). If this connection has the
+   * document open, it is told its role now ({@code {"a":"x-quire-role","d","role"}}, which the
+   * sharedb client ignores and the web app reads to turn editing off or on); if it lost all access,
+   * the connection is closed (4403), so it stops receiving the document's ops and presence.
+   */
+  public void accessChanged(String docId) {
+    boolean open;
+    synchronized (subscribed) {
+      open = subscribed.stream().anyMatch(k -> k.docId().equals(docId));
+    }
+    open = open || ctx.presence().channelsOf(this).stream().anyMatch(ch -> ch.endsWith("." + docId));
+    if (!open) {
+      return;
+    }
+    Role role = ctx.access().role(principal, docId);
+    if (role == null) {
+      conn.close(4403, "access to a document was withdrawn");
+      return;
+    }
+    send(json(F.objectNode().put("a", ROLE_NOTICE).put("d", docId).put("role", role.key())));
+  }
+
+  private void mayRead(String docId) throws ProtocolException {
+    if (ctx.access().role(principal, docId) == null) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
+    }
+  }
+
+  private void mayEdit(String docId) throws ProtocolException {
+    Role role = ctx.access().role(principal, docId);
+    if (role == null) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
+    }
+    if (!role.canEdit()) {
+      throw new ProtocolException(ErrorCode.READ_ONLY,
+          "you are a " + role.key() + " of document \"" + docId + "\": it is read-only for you");
+    }
+  }
+
+  /**
+   * With accounts, presence channels are documents' own ({@code <collection>.<id>}, as the
+   * sharedb client names them), readable by the sender; returns the channel's document id, or
+   * null in open mode, where any channel goes.
+   */
+  private String mayUseChannel(String ch) throws ProtocolException {
+    if (ctx.access().open()) {
+      return null;
+    }
+    int dot = ch.indexOf('.');
+    if (dot <= 0 || ctx.registry(ch.substring(0, dot)) == null) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "presence channels are documents': <collection>.<id>");
+    }
+    String d = docId(F.textNode(ch.substring(dot + 1)));
+    mayRead(d);
+    return d;
   }
 
   /** A non-negative integer (checked here: with no op to transform over, nothing else looks at it). */

@@ -20,6 +20,12 @@ public enum ErrorCode {
   QUERIES_NOT_SUPPORTED("ERR_QUIRE_QUERIES_NOT_SUPPORTED"),
   COLLECTION_NOT_FOUND("ERR_QUIRE_COLLECTION_NOT_FOUND"),
   RATE_LIMITED("ERR_QUIRE_RATE_LIMITED"),
+  /** No role on the document: nothing of it may be read or written. */
+  FORBIDDEN("ERR_QUIRE_FORBIDDEN"),
+  /** A viewer's or commenter's op: the document is read-only for them. */
+  READ_ONLY("ERR_QUIRE_READ_ONLY"),
+  /** An op whose content the server does not store: an unknown attribute or embed, an unsafe URL. */
+  CONTENT_REFUSED("ERR_QUIRE_CONTENT_REFUSED"),
   STORE_UNAVAILABLE("ERR_QUIRE_STORE_UNAVAILABLE"),
   SHUTTING_DOWN("ERR_QUIRE_SHUTTING_DOWN"),
   INTERNAL("ERR_UNKNOWN_ERROR");

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param clock time
  * @param metrics where refused ops are counted
  * @param edits told of every acknowledged edit (the catalog's "last edited by")
+ * @param access who may do what with each document, asked on every message
  */
 public record ServerContext(
     List<DocumentRegistry> registries,
@@ -39,7 +40,8 @@ public record ServerContext(
     int maxInbox,
     Clock clock,
     ServerMetrics metrics,
-    EditListener edits) {
+    EditListener edits,
+    Access access) {
 
   public ServerContext {
     registries = List.copyOf(registries);

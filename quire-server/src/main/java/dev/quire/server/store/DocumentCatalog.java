@@ -34,8 +34,14 @@ public interface DocumentCatalog {
    *     embedded store folds no other letters); null or empty for all
    * @param trash the trash instead of the live documents
    * @param limit at most this many, at least 1
+   * @param visibleTo only documents this person (a user id) has a role on; null for all
    */
-  record Query(String titleContains, Sort sort, boolean trash, int limit) {}
+  record Query(String titleContains, Sort sort, boolean trash, int limit, String visibleTo) {
+    /** Every document, whoever may see it. */
+    public Query(String titleContains, Sort sort, boolean trash, int limit) {
+      this(titleContains, sort, trash, limit, null);
+    }
+  }
 
   /** Adds a document; false (and nothing changes) if its id is taken. */
   boolean add(Entry entry);

@@ -40,11 +40,12 @@ public final class JettyWire {
 
   /**
    * @param path the endpoint, e.g. {@code /ws}
+   * @param gate decides before each upgrade whether it goes ahead, and who connects
    * @param maxFrameBytes largest text frame accepted
    * @param maxQueuedChars outgoing queue bound per connection
    * @param idleTimeout a connection silent this long is closed (clients ping)
    */
-  public void mount(JavalinConfig config, String path, WireListener listener, int maxFrameBytes,
+  public void mount(JavalinConfig config, String path, WireListener listener, UpgradeGate gate, int maxFrameBytes,
       long maxQueuedChars, Duration idleTimeout) {
     // Javalin attaches its servlet context inside a handler already set on the server, so the
     // upgrade handler sees /ws first and the servlet layer never does.
@@ -63,10 +64,31 @@ public final class JettyWire {
           // inflates every frame as an async zlib job, 10 at once per process). With it, server
           // CPU per op and ack latency were more than doubled in the docs/BENCHMARKS.md load.
           response.setExtensions(List.of());
-          return new Endpoint(this, listener, query(request), maxQueuedChars);
+          Object principal;
+          try {
+            principal = gate.admit(upgrade(request));
+          } catch (UpgradeGate.Refused refused) {
+            org.eclipse.jetty.server.Response.writeError(request, response, callback, refused.status,
+                refused.getMessage());
+            return null;
+          }
+          return new Endpoint(this, listener, query(request), principal, maxQueuedChars);
         });
       }));
     });
+  }
+
+  /** What the gate reads of an upgrade request. */
+  private static UpgradeGate.Upgrade upgrade(Request request) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    for (org.eclipse.jetty.http.HttpField f : request.getHeaders()) {
+      headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
+    }
+    Map<String, String> cookies = new java.util.HashMap<>();
+    for (org.eclipse.jetty.http.HttpCookie c : Request.getCookies(request)) {
+      cookies.putIfAbsent(c.getName(), c.getValue());
+    }
+    return new UpgradeGate.Upgrade(headers, cookies, Request.getRemoteAddr(request));
   }
 
   /** The upgrade URL's query parameters (read now: the request is not kept). */
@@ -91,12 +113,15 @@ public final class JettyWire {
     private final WireListener listener;
     private final long maxQueuedChars;
     private Map<String, List<String>> query; // handed over at open, then dropped
+    private Object principal; // likewise
     private JettyConnection connection;
 
-    Endpoint(JettyWire wire, WireListener listener, Map<String, List<String>> query, long maxQueuedChars) {
+    Endpoint(JettyWire wire, WireListener listener, Map<String, List<String>> query, Object principal,
+        long maxQueuedChars) {
       this.wire = wire;
       this.listener = listener;
       this.query = query;
+      this.principal = principal;
       this.maxQueuedChars = maxQueuedChars;
     }
 
@@ -105,8 +130,10 @@ public final class JettyWire {
       connection = new JettyConnection(Long.toString(wire.ids.incrementAndGet(), 36), session, maxQueuedChars,
           wire.queuedChars);
       Map<String, List<String>> q = query;
+      Object p = principal;
       query = null;
-      listener.onOpen(connection, q);
+      principal = null;
+      listener.onOpen(connection, q, p);
     }
 
     @Override

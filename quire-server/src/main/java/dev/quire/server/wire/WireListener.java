@@ -12,6 +12,14 @@ public interface WireListener {
     onOpen(connection);
   }
 
+  /**
+   * A connection opened by {@code principal} (what the {@link UpgradeGate} admitted it as; null
+   * for anonymous). By default it is ignored.
+   */
+  default void onOpen(WireConnection connection, java.util.Map<String, java.util.List<String>> query, Object principal) {
+    onOpen(connection, query);
+  }
+
   void onText(WireConnection connection, String text);
 
   void onClose(WireConnection connection, int code, String reason);

@@ -61,6 +61,21 @@ final class Http {
     return send(b);
   }
 
+  /** A request with a JSON body (or none, when null) and extra headers, given as name, value, name, value… */
+  Reply request(String method, String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      if (headers[i + 1] != null) {
+        b.header(headers[i], headers[i + 1]);
+      }
+    }
+    return send(b);
+  }
+
   private static Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

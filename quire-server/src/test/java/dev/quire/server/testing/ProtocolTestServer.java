@@ -33,6 +33,7 @@ public final class ProtocolTestServer implements AutoCloseable {
     Map<String, String> flags = new HashMap<>(settings);
     flags.put("port", "0");
     flags.put("data-dir", dataDir.toString());
+    flags.putIfAbsent("auth", "open"); // protocol tests connect without accounts
     try {
       return new ProtocolTestServer(QuireServer.start(ConfigLoader.load(null, Map.of(), flags)));
     } catch (dev.quire.server.config.ConfigException e) {

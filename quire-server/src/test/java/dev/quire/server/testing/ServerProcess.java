@@ -65,6 +65,9 @@ public final class ServerProcess {
     command.addAll(jvmOptions);
     command.addAll(List.of(
         "dev.quire.cli.Main", "serve", "--host", "127.0.0.1", "--port", Integer.toString(listenPort), "--data-dir", dataDir.toString()));
+    if (!List.of(args).contains("--auth")) {
+      command.addAll(List.of("--auth", "open")); // the fault and durability tests connect without accounts
+    }
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Integer> port = new CompletableFuture<>();

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * A real Quire server for a test: embedded SQLite store in {@code dataDir}, a free port on
- * loopback. The environment is not read, so a developer's {@code QUIRE_*} variables cannot change
+ * loopback; without accounts ({@code auth=open}) unless the settings say otherwise. The environment is not read, so a developer's {@code QUIRE_*} variables cannot change
  * what a test sees.
  */
 public final class TestServer implements AutoCloseable {
@@ -27,6 +27,8 @@ public final class TestServer implements AutoCloseable {
     flags.put("host", "127.0.0.1");
     flags.put("port", "0");
     flags.put("data-dir", dataDir.toString());
+    // The protocol, web and cluster tests connect without accounts; auth tests ask for them.
+    flags.putIfAbsent("auth", "open");
     try {
       return new TestServer(dataDir, QuireServer.start(ConfigLoader.load(null, Map.of(), flags)));
     } catch (ConfigException e) {

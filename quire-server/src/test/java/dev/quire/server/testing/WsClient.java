@@ -34,8 +34,21 @@ public final class WsClient implements AutoCloseable {
   private String src;
 
   private WsClient(URI uri, Duration connectTimeout) {
-    this.socket = HTTP.newWebSocketBuilder().connectTimeout(connectTimeout)
-        .buildAsync(uri, new Listener()).orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    this(uri, connectTimeout, java.util.Map.of());
+  }
+
+  private WsClient(URI uri, Duration connectTimeout, java.util.Map<String, String> headers) {
+    WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(connectTimeout);
+    headers.forEach(b::header);
+    this.socket = b.buildAsync(uri, new Listener()).orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
+  }
+
+  /**
+   * Opens a socket with these headers on the upgrade request (Cookie, Origin, Authorization);
+   * throws (a {@link java.util.concurrent.CompletionException}) when the server refuses the upgrade.
+   */
+  public static WsClient open(URI uri, java.util.Map<String, String> headers) {
+    return new WsClient(uri, TIMEOUT, headers);
   }
 
   /** Opens a socket without a handshake. */

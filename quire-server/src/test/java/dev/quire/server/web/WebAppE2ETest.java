@@ -70,6 +70,13 @@ class WebAppE2ETest {
   }
 
   @Test
+  void twoPeopleSignUpAndAViewersEditorTurnsEditableLiveWhenMadeEditor() {
+    try (TestServer accounts = TestServer.start(dir.resolve("accounts"), Map.of("auth", "accounts"))) {
+      passes(accounts, "accounts-sharing");
+    }
+  }
+
+  @Test
   void twoPeopleTypingInOneParagraphAtOnceEndWithTheSameTextAndSeeEachOthersCursor() {
     passes("concurrent-typing");
   }

@@ -26,7 +26,7 @@ class JettyWireTest {
   @Test
   void aClientOfferingPerMessageDeflateGetsAnUncompressedConnection() throws Exception {
     try (QuireServer server = QuireServer.start(ConfigLoader.load(null, Map.of(),
-        Map.of("port", "0", "data-dir", tmp.resolve("data").toString())))) {
+        Map.of("port", "0", "data-dir", tmp.resolve("data").toString(), "auth", "open")))) {
       List<String> headers = handshake(server.port(),
           "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits");
       assertTrue(headers.get(0).contains(" 101 "), headers.toString());
@@ -69,7 +69,7 @@ class JettyWireTest {
       cfg.jetty.host = "127.0.0.1";
       cfg.jetty.port = 0;
       cfg.startup.showJavalinBanner = false;
-      new JettyWire().mount(cfg, "/ws", listener, 1024, 1 << 20, java.time.Duration.ofMinutes(1));
+      new JettyWire().mount(cfg, "/ws", listener, UpgradeGate.OPEN, 1024, 1 << 20, java.time.Duration.ofMinutes(1));
       cfg.routes.get("/ping", ctx -> ctx.result("pong"));
     }).start();
     try {

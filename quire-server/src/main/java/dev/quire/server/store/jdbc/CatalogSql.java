@@ -68,12 +68,20 @@ public final class CatalogSql {
       // lower() on both sides: SQLite's LIKE folds ASCII case and PostgreSQL's does not.
       sql.append(" AND lower(title) LIKE ? ESCAPE '!'");
     }
+    if (q.visibleTo() != null) {
+      sql.append(" AND id IN (SELECT doc_id FROM document_roles WHERE user_id = ? UNION SELECT l.doc_id FROM share_links l"
+          + " JOIN share_link_members m ON m.link_id = l.id WHERE m.user_id = ?)");
+    }
     sql.append(q.sort() == Sort.NAME ? " ORDER BY lower(title), id" : " ORDER BY edited_at DESC, id");
     sql.append(" LIMIT ?");
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
       if (search) {
         ps.setString(i++, "%" + likeEscape(q.titleContains().toLowerCase(Locale.ROOT)) + "%");
+      }
+      if (q.visibleTo() != null) {
+        ps.setString(i++, q.visibleTo());
+        ps.setString(i++, q.visibleTo());
       }
       ps.setInt(i, q.limit());
       List<Entry> out = new ArrayList<>();

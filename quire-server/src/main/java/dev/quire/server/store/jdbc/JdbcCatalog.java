@@ -24,6 +24,12 @@ public final class JdbcCatalog implements DocumentCatalog {
   @FunctionalInterface
   public interface Runner {
     Object run(String what, Work<?> work);
+
+    /** Runs {@code work}, typed. */
+    @SuppressWarnings("unchecked") // a Runner returns what its Work returned
+    default <T> T call(String what, Work<T> work) {
+      return (T) run(what, work);
+    }
   }
 
   private final Runner reads;
@@ -69,13 +75,11 @@ public final class JdbcCatalog implements DocumentCatalog {
     return write("restore " + id, c -> CatalogSql.restore(c, id));
   }
 
-  @SuppressWarnings("unchecked") // a Runner returns what its Work returned
   private <T> T read(String what, Work<T> work) {
-    return (T) reads.run(what, work);
+    return reads.call(what, work);
   }
 
-  @SuppressWarnings("unchecked")
   private <T> T write(String what, Work<T> work) {
-    return (T) writes.run(what, work);
+    return writes.call(what, work);
   }
 }

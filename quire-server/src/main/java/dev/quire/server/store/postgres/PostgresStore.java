@@ -9,6 +9,8 @@ import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.auth.AccountStore;
+import dev.quire.server.store.jdbc.JdbcAccounts;
 import dev.quire.server.store.jdbc.JdbcCatalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,6 +49,7 @@ public final class PostgresStore implements DocumentStore {
   private final PostgresConnections db;
   private final PostgresGroupCommit commits;
   private final DocumentCatalog catalog;
+  private final AccountStore accounts;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
     this.url = url;
@@ -54,6 +57,12 @@ public final class PostgresStore implements DocumentStore {
     this.commits = new PostgresGroupCommit(db, COMMITTERS);
     // Every catalog statement is idempotent, so reads and writes alike may be retried once.
     this.catalog = new JdbcCatalog((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
+    this.accounts = new JdbcAccounts((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
+  }
+
+  /** People, sessions, tokens and document roles, in the same database and on the same pool. */
+  public AccountStore accounts() {
+    return accounts;
   }
 
   /** The document catalog, in the same database and on the same pool. */

@@ -9,6 +9,8 @@ import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.auth.AccountStore;
+import dev.quire.server.store.jdbc.JdbcAccounts;
 import dev.quire.server.store.jdbc.JdbcCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,12 +52,14 @@ public final class SqliteStore implements DocumentStore {
   private final Path file;
   private final SqliteConnections db;
   private final DocumentCatalog catalog;
+  private final AccountStore accounts;
 
   private SqliteStore(Path file, SqliteConnections db) {
     this.file = file;
     this.db = db;
     // Catalog writes take the store's one writer: they queue with commits.
     this.catalog = new JdbcCatalog((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
+    this.accounts = new JdbcAccounts((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
   }
 
   /**
@@ -87,6 +91,11 @@ public final class SqliteStore implements DocumentStore {
   /** The document catalog, in the same file and on the same connections. */
   public DocumentCatalog catalog() {
     return catalog;
+  }
+
+  /** People, sessions, tokens and document roles, in the same file and on the same connections. */
+  public AccountStore accounts() {
+    return accounts;
   }
 
   /** The database file. */

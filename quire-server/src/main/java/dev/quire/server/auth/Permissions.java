@@ -1,0 +1,129 @@
+package dev.quire.server.auth;
+
+import dev.quire.server.auth.AccountStore.Grant;
+import dev.quire.server.bus.Bus;
+import dev.quire.server.protocol.Access;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Document roles, answered from memory: each (document, person) role is read from the store once
+ * and kept for up to {@link #CACHE_MILLIS}. A change of roles on a document (share, unshare, a
+ * new role) is published on the bus channel {@link #CHANNEL}; every server drops what it holds
+ * for that document at once, so the next message of any open connection sees the new role, and
+ * is told (through {@code onChanged}) so it can tell its connections. The cache lifetime bounds
+ * how long a change lost with a Redis outage goes unseen; a reconnection of the bus drops all.
+ */
+public final class Permissions implements Access {
+  public static final String CHANNEL = "quire.roles";
+  static final long CACHE_MILLIS = 30_000;
+  static final int MAX_DOCS = 100_000;
+
+  private record Cached(Optional<Role> role, long at) {}
+
+  private final AccountStore store;
+  private final Bus bus;
+  private final Clock clock;
+  private final Map<String, Map<String, Cached>> cache = new ConcurrentHashMap<>();
+  private volatile Consumer<String> onChanged = d -> {};
+
+  public Permissions(AccountStore store, Bus bus, Clock clock) {
+    this.store = store;
+    this.bus = bus;
+    this.clock = clock;
+    bus.subscribe(CHANNEL, (channel, docId) -> changed(docId));
+    bus.onReconnect(cache::clear);
+  }
+
+  /** Told the id of each document whose roles changed (here or on another server). */
+  public void onChanged(Consumer<String> listener) {
+    this.onChanged = listener;
+  }
+
+  @Override
+  public Role role(Principal principal, String docId) {
+    if (principal == null) {
+      return null;
+    }
+    long now = clock.millis();
+    Map<String, Cached> roles = cache.get(docId);
+    Cached c = roles == null ? null : roles.get(principal.userId());
+    if (c == null || now - c.at() > CACHE_MILLIS) {
+      if (cache.size() >= MAX_DOCS) {
+        cache.clear();
+      }
+      c = new Cached(store.role(docId, principal.userId()), now);
+      cache.computeIfAbsent(docId, k -> new ConcurrentHashMap<>()).put(principal.userId(), c);
+    }
+    return c.role().orElse(null);
+  }
+
+  /** Gives a person a role on a document (replacing the one they had), everywhere at once. */
+  public void grant(String docId, String userId, Role role) {
+    store.setRole(docId, userId, role);
+    publish(docId);
+  }
+
+  /** Takes a person's role on a document away, everywhere at once; false if they had none. */
+  public boolean revoke(String docId, String userId) {
+    boolean removed = store.removeRole(docId, userId);
+    publish(docId);
+    return removed;
+  }
+
+  /** A new share link giving {@code role} (viewer or editor) on a document: its secret, shown once, and its listing. */
+  public record NewLink(String secret, AccountStore.Link link) {}
+
+  public NewLink createLink(String docId, Role role, String byUserId) {
+    String secret = Secrets.random();
+    AccountStore.Link link = new AccountStore.Link(Secrets.id(), docId, role, byUserId, clock.millis());
+    store.addLink(link, Secrets.hash(secret));
+    return new NewLink(secret, link);
+  }
+
+  /** A signed-in person opens a link: from now on they have its role, while it lives. Empty if it is not live. */
+  public Optional<AccountStore.Link> redeem(String secret, String userId) {
+    if (!Secrets.wellFormed(secret)) {
+      return Optional.empty();
+    }
+    Optional<AccountStore.Link> link = store.linkByHash(Secrets.hash(secret));
+    link.ifPresent(l -> {
+      store.addLinkMember(l.id(), userId);
+      publish(l.docId());
+    });
+    return link;
+  }
+
+  public List<AccountStore.Link> links(String docId) {
+    return store.linksOf(docId);
+  }
+
+  /** Revokes a link: everyone who came through it loses that access, at once, everywhere. */
+  public boolean revokeLink(String docId, String linkId) {
+    boolean removed = store.removeLink(docId, linkId);
+    publish(docId);
+    return removed;
+  }
+
+  public List<Grant> grantsOf(String docId) {
+    return store.grantsOf(docId);
+  }
+
+  public List<Grant> grantsTo(String userId) {
+    return store.grantsTo(userId);
+  }
+
+  private void publish(String docId) {
+    changed(docId); // this server at once, even with the bus away
+    bus.publish(CHANNEL, docId);
+  }
+
+  private void changed(String docId) {
+    cache.remove(docId);
+    onChanged.accept(docId);
+  }
+}

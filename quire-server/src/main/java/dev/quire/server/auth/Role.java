@@ -1,0 +1,52 @@
+package dev.quire.server.auth;
+
+import java.util.Locale;
+
+/**
+ * What a person may do with one document, strongest first. Each role can do everything the ones
+ * after it can.
+ */
+public enum Role {
+  /** Edits, shares, renames, deletes. The creator of a document is its owner. */
+  OWNER,
+  /** Edits the text and the title. */
+  EDITOR,
+  /** Reads, and sees and sends presence; comments are not built yet, so it edits nothing. */
+  COMMENTER,
+  /** Reads, and sees and sends presence (cursors); submits no op. */
+  VIEWER;
+
+  public boolean canEdit() {
+    return this == OWNER || this == EDITOR;
+  }
+
+  public boolean canShare() {
+    return this == OWNER;
+  }
+
+  /** The lower-case name used in the store, the API and on the wire. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The role named {@code key}, or null. */
+  public static Role of(String key) {
+    for (Role r : values()) {
+      if (r.key().equals(key)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The stronger of two roles (null counts as none). */
+  public static Role max(Role a, Role b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return a.ordinal() <= b.ordinal() ? a : b;
+  }
+}

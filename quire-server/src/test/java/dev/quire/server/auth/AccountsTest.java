@@ -1,0 +1,108 @@
+package dev.quire.server.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quire.server.bus.InProcessBus;
+import dev.quire.server.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sessions end when idle too long or too old; tokens until revoked; passwords are Argon2id. */
+class AccountsTest {
+  private static final String PASSWORD = "correct horse battery";
+
+  @TempDir Path dir;
+  private SqliteStore store;
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private Accounts accounts;
+
+  /** A clock the test moves by hand. */
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(now.get());
+    }
+  };
+
+  @BeforeEach
+  void open() {
+    store = SqliteStore.open(dir.resolve("data"));
+    accounts = new Accounts(store.accounts(), new InProcessBus(), clock, true, Duration.ofHours(1),
+        Duration.ofHours(10), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void aSessionUnusedForTheIdleTimeoutEnds() {
+    String s = accounts.signup("ann", null, PASSWORD).secret();
+    now.addAndGet(Duration.ofMinutes(59).toMillis());
+    assertTrue(accounts.bySession(s).isPresent(), "used within the idle timeout");
+    now.addAndGet(Duration.ofMinutes(59).toMillis());
+    assertTrue(accounts.bySession(s).isPresent(), "its use a minute ago restarted the idle clock");
+    now.addAndGet(Duration.ofMinutes(61).toMillis());
+    assertTrue(accounts.bySession(s).isEmpty());
+    assertTrue(store.accounts().session(Secrets.hash(s)).isEmpty(), "and is removed from the store");
+  }
+
+  @Test
+  void aSessionInUseEndsAtItsMaximumAge() {
+    String s = accounts.signup("ann", null, PASSWORD).secret();
+    for (int i = 0; i < 19; i++) {
+      now.addAndGet(Duration.ofMinutes(30).toMillis());
+      assertTrue(accounts.bySession(s).isPresent(), "after " + (i + 1) * 30 + " minutes");
+    }
+    now.addAndGet(Duration.ofMinutes(31).toMillis());
+    assertTrue(accounts.bySession(s).isEmpty(), "older than 10 hours");
+  }
+
+  @Test
+  void aRevokedTokenIsRefusedAtOnceDespiteTheCache() {
+    String user = accounts.signup("ann", null, PASSWORD).user().id();
+    Accounts.NewToken t = accounts.createToken(user, "ci");
+    assertEquals("ann", accounts.byToken(t.secret()).orElseThrow().name());
+    accounts.revokeToken(user, t.token().id());
+    assertTrue(accounts.byToken(t.secret()).isEmpty());
+    AuthException e = assertThrows(AuthException.class, () -> accounts.revokeToken(user, t.token().id()));
+    assertEquals(AuthException.Problem.NOT_FOUND, e.problem());
+  }
+
+  @Test
+  void passwordsAreStoredAsArgon2idHashes() {
+    String id = accounts.signup("ann", null, PASSWORD).user().id();
+    String hash = store.accounts().userById(id).orElseThrow().passwordHash();
+    assertTrue(hash.startsWith("$argon2id$"), hash);
+    assertTrue(!hash.contains(PASSWORD));
+  }
+
+  @Test
+  void malformedSecretsAreRefusedBeforeAnyLookup() {
+    for (String s : new String[] {null, "", "short", "x".repeat(43) + "y", "../../etc/passwd", "a".repeat(42) + "\u0000"}) {
+      assertTrue(accounts.bySession(s).isEmpty(), String.valueOf(s));
+      assertTrue(accounts.byToken(s).isEmpty(), String.valueOf(s));
+    }
+  }
+}

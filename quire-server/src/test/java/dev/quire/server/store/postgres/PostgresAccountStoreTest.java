@@ -1,0 +1,35 @@
+package dev.quire.server.store.postgres;
+
+import dev.quire.server.auth.AccountStore;
+import dev.quire.server.store.AccountStoreContract;
+import dev.quire.server.store.DocumentStore;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The PostgreSQL account store passes the account store contract, in a database of its own. */
+class PostgresAccountStoreTest extends AccountStoreContract {
+  private static ThrowawayDatabase db;
+
+  @BeforeAll
+  static void createDatabase() {
+    db = ThrowawayDatabase.create();
+  }
+
+  @AfterAll
+  static void dropDatabase() throws SQLException {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Override
+  protected DocumentStore newStore() throws SQLException {
+    return db.openEmptied("share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
+  }
+
+  @Override
+  protected AccountStore accountsOf(DocumentStore store) {
+    return ((PostgresStore) store).accounts();
+  }
+}
