@@ -66,7 +66,8 @@ start_quire() {
   local name=$1
   shift
   mkdir -p "$work/$name"
-  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$work/$name" "$@" >"$work/$name.log" 2>&1 &
+  # Open mode: the load generator speaks the protocol without accounts, as to the reference.
+  QUIRE_NO_BUILD=1 "$root/quire" serve --port 0 --data-dir "$work/$name" --auth open "$@" >"$work/$name.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   local port

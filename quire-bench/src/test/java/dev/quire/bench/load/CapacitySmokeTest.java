@@ -35,7 +35,7 @@ class CapacitySmokeTest {
 
   private QuireServer embedded() throws Exception {
     return QuireServer.start(ConfigLoader.load(null, Map.of(),
-        Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.resolve("data").toString())));
+        Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.resolve("data").toString(), "auth", "open")));
   }
 
   private static String url(QuireServer server) {
@@ -97,7 +97,7 @@ class CapacitySmokeTest {
   void durableOpsOverManyDocumentsOnPostgresAreAllStoredOnce() throws Exception {
     try (Database db = Database.create();
         QuireServer server = QuireServer.start(ConfigLoader.load(null, Map.of(),
-            Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.resolve("pg").toString(),
+            Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.resolve("pg").toString(), "auth", "open",
                 "database-url", db.url())))) {
       LoadGen gen = run(0, "--urls", url(server), "--docs", "40", "--authors", "2", "--rate", "0",
           "--warmup", "1", "--duration", "2", "--seed", "13", "--label", "quire", "--scenario", "smoke-durable");
