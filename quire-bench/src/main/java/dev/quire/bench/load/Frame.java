@@ -43,35 +43,46 @@ final class Frame {
   String id;
 
   static Frame parse(String text) throws IOException {
-    Frame f = new Frame();
     try (JsonParser p = FACTORY.createParser(text)) {
-      expect(p.nextToken(), JsonToken.START_OBJECT);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (name) {
-          case "a" -> f.action = p.getText();
-          case "v" -> f.version = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-          case "src" -> f.src = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "seq" -> f.seq = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-          case "id" -> f.id = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "op" -> {
-            f.hasOp = true;
-            f.lengthDelta = f.opDelta(p, t);
-          }
-          case "create" -> {
-            f.hasOp = true;
-            JsonNode create = JSON.readTree(p);
-            f.lengthDelta = length(create.get("data"));
-          }
-          case "error" -> {
-            JsonNode e = JSON.readTree(p);
-            f.errorCode = e.path("code").asText("?");
-            f.errorMessage = e.path("message").asText("");
-          }
-          case "data" -> f.data = JSON.readTree(p);
-          default -> p.skipChildren();
+      return parse(p);
+    }
+  }
+
+  /** {@link #parse(String)} from the message's UTF-8 bytes (Jackson's byte parser: no String first). */
+  static Frame parse(byte[] utf8, int offset, int length) throws IOException {
+    try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
+      return parse(p);
+    }
+  }
+
+  private static Frame parse(JsonParser p) throws IOException {
+    Frame f = new Frame();
+    expect(p.nextToken(), JsonToken.START_OBJECT);
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "a" -> f.action = p.getText();
+        case "v" -> f.version = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+        case "src" -> f.src = t == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "seq" -> f.seq = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+        case "id" -> f.id = t == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "op" -> {
+          f.hasOp = true;
+          f.lengthDelta = f.opDelta(p, t);
         }
+        case "create" -> {
+          f.hasOp = true;
+          JsonNode create = JSON.readTree(p);
+          f.lengthDelta = length(create.get("data"));
+        }
+        case "error" -> {
+          JsonNode e = JSON.readTree(p);
+          f.errorCode = e.path("code").asText("?");
+          f.errorMessage = e.path("message").asText("");
+        }
+        case "data" -> f.data = JSON.readTree(p);
+        default -> p.skipChildren();
       }
     }
     return f;
