@@ -107,6 +107,13 @@ public final class DocumentRegistry {
         s.actor.execute(() -> s.onTurnRequest(turn));
         return;
       }
+      long head = DocumentSequencer.announcedHead(message);
+      if (head >= 0) {
+        if (head > s.knownVersion()) {
+          s.actor.execute(() -> s.onHead(head));
+        }
+        return;
+      }
       String forwardedTo = CommitForwarding.forwardTarget(message);
       if (forwardedTo != null) {
         if (s.isSequencer(forwardedTo)) {

@@ -230,6 +230,7 @@ public final class DocumentSequencer {
     }
     loaded = true;
     knownVersion = version;
+    announceHead();
     // The cost of a cold open, which docs/BENCHMARKS.md measures from this line.
     log.info("opened {}/{} v={} in {} ms (snapshot v={} + {} ops)", collection, docId, version,
         String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e6),
@@ -641,6 +642,7 @@ public final class DocumentSequencer {
     long nextLength = doc == null ? 0 : doc.length();
     List<Prepared> batch = new ArrayList<>();
     List<CommittedOp> batchOps = new ArrayList<>();
+    boolean behindStore = false;
     long timestamp = Math.max(clock.millis(), lastTimestamp);
     while (!pending.isEmpty() && batch.size() < settings.maxBatch()) {
       Pending p = pending.pollFirst();
@@ -669,6 +671,14 @@ public final class DocumentSequencer {
           break;
         }
         long[] dup = duplicateOf(s);
+        if (dup != null && dup[1] >= version) {
+          // Committed (the store says so) at a version this server has not applied: by a server
+          // that died before publishing it, say. Read up to it first, so that the ops before it
+          // reach the client before its ack (a later op would be dropped as old by the client).
+          pending.addFirst(p);
+          behindStore = true;
+          break;
+        }
         if (dup != null) {
           // A resent op whose ack was lost: the ops committed between the version it was sent
           // at and its own were usually lost with that connection too. They come before the
@@ -772,6 +782,10 @@ public final class DocumentSequencer {
       }
     }
     if (batch.isEmpty()) {
+      if (behindStore) {
+        startRead();
+        return;
+      }
       startBatch();
       return;
     }
@@ -1082,12 +1096,16 @@ public final class DocumentSequencer {
       if (failure != null) {
         throw failure;
       }
+      long before = version;
       for (StoredOp op : ops) {
         if (op.version() == version) {
           CommittedOp c = fromStored(op);
           applyCommitted(c);
           fanOut(c);
         }
+      }
+      if (version > before) {
+        announceHead();
       }
       drainEarly();
     } catch (RuntimeException e) {
@@ -1168,6 +1186,38 @@ public final class DocumentSequencer {
       return;
     }
     resume();
+  }
+
+  /**
+   * Tells the other servers the version this one has read from the store: a server that died
+   * between a commit and its publish leaves ops that only the store knows, and nothing else would
+   * reveal them to a server that holds the document open until its next op (a reader there would
+   * wait for it). One message per open and per store read that brought ops; a server behind it
+   * reads the store; the others drop it.
+   */
+  private void announceHead() {
+    bus.publish(Channels.ops(collection, docId), HEAD + version + "}");
+  }
+
+  private static final String HEAD = "{\"head\":";
+
+  /** The version a head announcement names, or -1 if {@code message} is not one. */
+  static long announcedHead(String message) {
+    if (!message.startsWith(HEAD)) {
+      return -1;
+    }
+    long v = 0;
+    for (int k = HEAD.length(); k < message.length() && Character.isDigit(message.charAt(k)); k++) {
+      v = v * 10 + (message.charAt(k) - '0');
+    }
+    return v;
+  }
+
+  /** Another server has read this document up to {@code head} from the store: catch up if behind. */
+  void onHead(long head) {
+    if (loaded && head > version) {
+      catchUp();
+    }
   }
 
   /** The bus message asking the other servers that commit to this document for one turn. */
