@@ -51,11 +51,13 @@ final class BusEnvelope {
    */
   static long version(String message) {
     int i = message.indexOf("\"v\":");
-    if (i < 0) {
-      return -1;
-    }
+    return i < 0 ? -1 : digitsAt(message, i + 4);
+  }
+
+  /** The non-negative integer written at {@code from} in {@code message} (0 if none is). */
+  static long digitsAt(String message, int from) {
     long v = 0;
-    for (int k = i + 4; k < message.length() && Character.isDigit(message.charAt(k)); k++) {
+    for (int k = from; k < message.length() && Character.isDigit(message.charAt(k)); k++) {
       v = v * 10 + (message.charAt(k) - '0');
     }
     return v;
@@ -67,11 +69,13 @@ final class BusEnvelope {
    */
   static String origin(String message) {
     int i = message.indexOf(BY);
-    if (i < 0) {
-      return null;
-    }
-    int end = message.indexOf('"', i + BY.length());
-    return end < 0 ? null : message.substring(i + BY.length(), end);
+    return i < 0 ? null : idAt(message, i + BY.length());
+  }
+
+  /** The id written at {@code from} in {@code message}, up to the next quote (ids hold none); or null. */
+  static String idAt(String message, int from) {
+    int end = message.indexOf('"', from);
+    return end < 0 ? null : message.substring(from, end);
   }
 
   private static final String BY = ",\"by\":\"";

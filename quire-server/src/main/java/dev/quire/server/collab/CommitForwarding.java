@@ -78,11 +78,7 @@ final class CommitForwarding {
   }
 
   private static String target(String message, String prefix) {
-    if (!message.startsWith(prefix)) {
-      return null;
-    }
-    int end = message.indexOf('"', prefix.length());
-    return end < 0 ? null : message.substring(prefix.length(), end);
+    return message.startsWith(prefix) ? BusEnvelope.idAt(message, prefix.length()) : null;
   }
 
   /** The forwarding sequencer's id, read on the committing server. */

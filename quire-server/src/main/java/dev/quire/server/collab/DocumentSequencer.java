@@ -594,7 +594,7 @@ public final class DocumentSequencer {
       }
       s = back;
     }
-    for (String m : catchUp(s, s.version(), c.version())) {
+    for (String m : catchUpFor(s, s.version(), c.version())) {
       s.from().send(m);
     }
     acked(s, c.version());
@@ -607,14 +607,14 @@ public final class DocumentSequencer {
    * again, doubling the frames of a busy document: each op's sender gets every op committed while
    * it was in flight twice.
    */
-  private List<String> catchUp(Submission s, long base, long upTo) {
+  private List<String> catchUpFor(Submission s, long base, long upTo) {
     List<String> out = new ArrayList<>();
     Long subscribedAt = subscribers.get(s.from());
     if (s.from() == FORWARDED || (subscribedAt != null && subscribedAt <= base)) {
       return out;
     }
     for (CommittedOp c : committedSince(base)) {
-      if (c.version() >= base && c.version() < upTo && !c.src().equals(s.src())
+      if (c.version() < upTo && !c.src().equals(s.src())
           && (subscribedAt == null || c.version() < subscribedAt)) {
         out.add(c.wire());
       }
@@ -684,7 +684,7 @@ public final class DocumentSequencer {
           // at and its own were usually lost with that connection too. They come before the
           // ack (invariant 4); without them the client warns of a version mismatch and refetches.
           if (s.version() != null) {
-            for (String m : catchUp(s, s.version(), dup[1])) {
+            for (String m : catchUpFor(s, s.version(), dup[1])) {
               s.from().send(m);
             }
           }
@@ -720,7 +720,7 @@ public final class DocumentSequencer {
           // duplicateOf misses it when the copy was committed by another server after the store
           // was last asked. Acknowledged with its version (invariant 3), never refused: a refusal
           // rolls the edit back in the client although it is in the document.
-          for (String m : catchUp(s, base, copy.version())) {
+          for (String m : catchUpFor(s, base, copy.version())) {
             s.from().send(m);
           }
           acked(s, copy.version());
@@ -731,7 +731,7 @@ public final class DocumentSequencer {
         }
         p = new Pending(s, p.attempt(), p.triedAt(), op, version);
         // The ops committed after the client's version come before its ack.
-        List<String> catchUp = catchUp(s, base, Long.MAX_VALUE);
+        List<String> catchUp = catchUpFor(s, base, Long.MAX_VALUE);
         Long subscribedAt = subscribers.get(s.from());
         for (CommittedOp c : batchOps) {
           op = transformAgainst(s, op, c);
@@ -1203,14 +1203,7 @@ public final class DocumentSequencer {
 
   /** The version a head announcement names, or -1 if {@code message} is not one. */
   static long announcedHead(String message) {
-    if (!message.startsWith(HEAD)) {
-      return -1;
-    }
-    long v = 0;
-    for (int k = HEAD.length(); k < message.length() && Character.isDigit(message.charAt(k)); k++) {
-      v = v * 10 + (message.charAt(k) - '0');
-    }
-    return v;
+    return message.startsWith(HEAD) ? BusEnvelope.digitsAt(message, HEAD.length()) : -1;
   }
 
   /** Another server has read this document up to {@code head} from the store: catch up if behind. */
