@@ -11,13 +11,14 @@
 #   durable  (3) aggregate durable ops/s over DOCS3 documents × AUTHORS3 authors typing as fast as
 #                acks come, with PostgreSQL: Quire --database-url against the reference with
 #                sharedb-postgres + sharedb-redis-pubsub (cluster-reference-server.js, one process);
-#   soak     (4) MINUTES minutes at SOAK_AUTHORS authors per document (default: 70 % of the
-#                section 1 maximum of this run, or of AUTHORS_MAX_HINT) on SOAK_DOCS documents at
-#                RATE/s, an interval line (latency, errors, heap after GC) every INTERVAL seconds.
+#   soak     (4) MINUTES minutes per side on SOAK_DOCS documents at RATE/s, each side at 70 % of
+#                its own section 1 maximum (this run's, or AUTHORS_MAX_HINT / REF_MAX_HINT; or set
+#                SOAK_AUTHORS / SOAK_REF_AUTHORS), an interval line (latency, errors, heap after GC)
+#                every INTERVAL seconds.
 # Usage: quire-bench/capacity-bench.sh [authors] [idle] [durable] [soak]   (default: authors idle durable)
 #   env: OUT=<dir> SKIP_BUILD=1 SEED=<n> WARMUP=5 DURATION=15 RATE=5 THRESHOLD_MS=100 START=50 STEP=50
 #        MAX_AUTHORS=1000 CONNECTIONS=19000 SOURCES=4 RAMP=2000 HOLD=20 DOCS2=100 DOCS3=1000
-#        AUTHORS3=2 MINUTES=30 INTERVAL=30 SOAK_DOCS=1 SOAK_AUTHORS= LOADGEN_HEAP=4g
+#        AUTHORS3=2 MINUTES=30 INTERVAL=30 SOAK_DOCS=1 SOAK_AUTHORS= SOAK_REF_AUTHORS= SOAK_SIDES="reference quire" LOADGEN_HEAP=4g
 #        PGHOST/PGPORT/PGUSER, REDIS_URL
 # Loopback only; every process it starts is stopped, and its databases dropped, on any exit.
 set -euo pipefail
@@ -132,7 +133,7 @@ fi
 } >"$out/run.txt"
 log "results in $out"
 
-max_quire=""
+max_quire="" max_reference=""
 for section in $sections; do
   log "section $section (load average $(cut -d' ' -f1 /proc/loadavg))"
   case "$section" in
@@ -149,6 +150,7 @@ for section in $sections; do
         --server-pids "$pid" --label quire --scenario authors
       stop "$pid"
       max_quire="$(grep '^result ' "$file" | grep '"label":"quire"' | tail -1 | sed -E 's/.*"max_authors":([0-9]+).*/\1/')"
+      max_reference="$(grep '^result ' "$file" | grep '"label":"reference"' | tail -1 | sed -E 's/.*"max_authors":([0-9]+).*/\1/')"
       chart --in "$file" --kind step --x authors --y remote_p95_ms --threshold "$threshold" \
         --title "Authors on one document at $rate keystrokes/s each: p95 remote delivery" \
         --x-label "authors on the document" --y-label "p95 remote-delivery latency, ms" --out "$out/authors.png"
@@ -208,24 +210,34 @@ for section in $sections; do
         [ -n "$base" ] && [ "$base" -gt 0 ] || { log "soak: set SOAK_AUTHORS, or run the authors section first"; exit 2; }
         authors=$((base * 7 / 10))
       fi
-      for side in reference quire; do
+      # Each side soaks at 70 % of its own maximum: the reference at Quire's would only measure its
+      # collapse. SOAK_REF_AUTHORS (default: 70 % of the reference's section 1 maximum of this run,
+      # or of REF_MAX_HINT, else Quire's figure); SOAK_SIDES picks the sides and their order.
+      ref_authors="${SOAK_REF_AUTHORS:-}"
+      if [ -z "$ref_authors" ]; then
+        ref_base="${max_reference:-${REF_MAX_HINT:-}}"
+        if [ -n "$ref_base" ] && [ "$ref_base" -gt 0 ]; then ref_authors=$((ref_base * 7 / 10)); else ref_authors=$authors; fi
+      fi
+      for side in ${SOAK_SIDES:-reference quire}; do
         if [ "$side" = reference ]; then
           start_reference ref-memory reference-server.js
           heap="http://127.0.0.1:$port/heap"
+          side_authors=$ref_authors
         else
           start_quire quire-soak
           heap="jcmd:$pid"
+          side_authors=$authors
         fi
-        loadgen "$file" --urls "$url" --docs "$soak_docs" --authors "$authors" --rate "$rate" --warmup "$warmup" \
+        loadgen "$file" --urls "$url" --docs "$soak_docs" --authors "$side_authors" --rate "$rate" --warmup "$warmup" \
           --duration "$((minutes * 60))" --interval "$interval" --heap "$heap" --settle 120 \
           --server-pids "$pid" --label "$side" --scenario soak
         stop "$pid"
       done
       chart --in "$file" --kind interval --x t_s --y heap_used_bytes --scale 0.000001 \
-        --title "Soak: heap after full GC, $authors authors at $rate/s" --x-label "seconds" --y-label "heap in use, MB" \
+        --title "Soak: heap after full GC (Quire $authors authors, reference $ref_authors, at $rate/s)" --x-label "seconds" --y-label "heap in use, MB" \
         --out "$out/soak-heap.png"
       chart --in "$file" --kind interval --x t_s --y remote_p95_ms,errors \
-        --title "Soak: p95 remote delivery and errors, $authors authors at $rate/s" --x-label "seconds" \
+        --title "Soak: p95 remote delivery and errors (Quire $authors authors, reference $ref_authors)" --x-label "seconds" \
         --y-label "ms / count" --out "$out/soak-latency.png"
       ;;
     *) log "unknown section $section (authors, idle, durable, soak)"; exit 2 ;;
