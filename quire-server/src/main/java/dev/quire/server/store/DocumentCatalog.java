@@ -1,5 +1,6 @@
 package dev.quire.server.store;
 
+import dev.quire.server.auth.Role;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +16,35 @@ import java.util.Optional;
  * and {@link #recordEdit} the latest time, whatever order the writes arrive in and however many
  * servers write them. Methods block (JDBC); callers keep them off network threads. Failures
  * throw {@link StoreException}.
+ *
+ * <p>Every document belongs to one organization ({@code documents.org_id}), named when its row is
+ * added, before any op of it is committed, and never changed (the schema refuses a change): the
+ * data tier may keep a document's rows in its organization's partitions.
  */
 public interface DocumentCatalog {
 
-  /** One document as listed. {@code deletedAt} is null unless the document is in the trash. */
+  /** The organization of everything made before organizations existed, and of everything in open mode. */
+  String DEFAULT_ORG = "default";
+
+  /**
+   * One document as listed. {@code deletedAt} is null unless the document is in the trash. {@code
+   * generalAccess} is the role every member of organization {@code orgId} has on it (null: none).
+   */
   record Entry(String id, String title, long titleVersion, long createdAt, String createdBy,
-      long editedAt, String editedBy, Long deletedAt) {
+      long editedAt, String editedBy, Long deletedAt, String orgId, Role generalAccess) {
+    public Entry {
+      java.util.Objects.requireNonNull(orgId, "orgId");
+      if (generalAccess == Role.OWNER) {
+        throw new IllegalArgumentException("general access is viewer, commenter or editor, never owner");
+      }
+    }
+
+    /** A document of the default organization, without general access. */
+    public Entry(String id, String title, long titleVersion, long createdAt, String createdBy,
+        long editedAt, String editedBy, Long deletedAt) {
+      this(id, title, titleVersion, createdAt, createdBy, editedAt, editedBy, deletedAt, DEFAULT_ORG, null);
+    }
+
     public boolean deleted() {
       return deletedAt != null;
     }
@@ -34,12 +58,18 @@ public interface DocumentCatalog {
    *     embedded store folds no other letters); null or empty for all
    * @param trash the trash instead of the live documents
    * @param limit at most this many, at least 1
-   * @param visibleTo only documents this person (a user id) has a role on; null for all
+   * @param visibleTo only documents this person (a user id) has a role on, given to them, through
+   *     a share link or as a member of the document's organization (its general access); null for all
+   * @param orgId only documents of this organization; null for all
    */
-  record Query(String titleContains, Sort sort, boolean trash, int limit, String visibleTo) {
+  record Query(String titleContains, Sort sort, boolean trash, int limit, String visibleTo, String orgId) {
     /** Every document, whoever may see it. */
     public Query(String titleContains, Sort sort, boolean trash, int limit) {
-      this(titleContains, sort, trash, limit, null);
+      this(titleContains, sort, trash, limit, null, null);
+    }
+
+    public Query(String titleContains, Sort sort, boolean trash, int limit, String visibleTo) {
+      this(titleContains, sort, trash, limit, visibleTo, null);
     }
   }
 
@@ -47,6 +77,9 @@ public interface DocumentCatalog {
   boolean add(Entry entry);
 
   Optional<Entry> get(String id);
+
+  /** The organization document {@code docId} belongs to; empty if the catalog does not know it. */
+  Optional<String> organizationOf(String docId);
 
   List<Entry> list(Query query);
 

@@ -43,6 +43,11 @@ class CatalogSyncTest {
     }
 
     @Override
+    public Optional<String> organizationOf(String docId) {
+      return real.organizationOf(docId);
+    }
+
+    @Override
     public List<Entry> list(Query q) {
       return real.list(q);
     }

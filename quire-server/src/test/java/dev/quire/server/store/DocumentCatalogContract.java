@@ -8,6 +8,7 @@ import dev.quire.server.store.DocumentCatalog.Entry;
 import dev.quire.server.store.DocumentCatalog.Query;
 import dev.quire.server.store.DocumentCatalog.Sort;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,17 @@ public abstract class DocumentCatalogContract {
     assertTrue(catalog.add(e));
     assertEquals(e, catalog.get("a1").orElseThrow());
     assertTrue(catalog.get("nope").isEmpty());
+  }
+
+  @Test
+  void aDocumentBelongsToTheOrganizationItWasAddedTo() {
+    assertTrue(catalog.add(doc("a", "one", 1)));
+    assertEquals(Optional.of(DocumentCatalog.DEFAULT_ORG), catalog.organizationOf("a"));
+    assertEquals(DocumentCatalog.DEFAULT_ORG, catalog.get("a").orElseThrow().orgId());
+    assertEquals(null, catalog.get("a").orElseThrow().generalAccess(), "no general access unless given");
+    assertEquals(Optional.empty(), catalog.organizationOf("unknown"));
+    assertEquals(List.of("a"), ids(new Query(null, Sort.RECENT, false, 100, null, DocumentCatalog.DEFAULT_ORG)));
+    assertEquals(List.of(), ids(new Query(null, Sort.RECENT, false, 100, null, "elsewhere")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.quire.server.store.jdbc;
 
+import dev.quire.server.auth.Role;
 import dev.quire.server.store.DocumentCatalog.Entry;
 import dev.quire.server.store.DocumentCatalog.Query;
 import dev.quire.server.store.DocumentCatalog.Sort;
@@ -24,12 +25,12 @@ public final class CatalogSql {
   private CatalogSql() {}
 
   private static final String COLUMNS =
-      "id, title, title_version, created_at, created_by, edited_at, edited_by, deleted_at";
+      "id, title, title_version, created_at, created_by, edited_at, edited_by, deleted_at, org_id, general_access";
 
   public static boolean add(Connection c, Entry e) throws SQLException {
     Objects.requireNonNull(e, "entry");
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (" + COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
       ps.setString(1, e.id());
       ps.setString(2, e.title());
       ps.setLong(3, e.titleVersion());
@@ -42,6 +43,8 @@ public final class CatalogSql {
       } else {
         ps.setLong(8, e.deletedAt());
       }
+      ps.setString(9, e.orgId());
+      ps.setString(10, accessKey(e.generalAccess()));
       return ps.executeUpdate() == 1;
     }
   }
@@ -56,6 +59,29 @@ public final class CatalogSql {
     }
   }
 
+  public static Optional<String> organizationOf(Connection c, String id) throws SQLException {
+    Objects.requireNonNull(id, "id");
+    try (PreparedStatement ps = c.prepareStatement("SELECT org_id FROM documents WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A general access as stored: a role's key, or "none". */
+  public static String accessKey(Role access) {
+    return access == null ? "none" : access.key();
+  }
+
+  /**
+   * The documents a person sees: those with a role given to them, through a live share link they
+   * came in by, or through the general access of a document of an organization they are a member of.
+   */
+  static final String VISIBLE = " AND (id IN (SELECT doc_id FROM document_roles WHERE user_id = ? UNION SELECT l.doc_id"
+      + " FROM share_links l JOIN share_link_members m ON m.link_id = l.id WHERE m.user_id = ?)"
+      + " OR (general_access <> 'none' AND org_id IN (SELECT org_id FROM organization_members WHERE user_id = ?)))";
+
   public static List<Entry> list(Connection c, Query q) throws SQLException {
     Objects.requireNonNull(q, "query");
     if (q.limit() < 1) {
@@ -69,8 +95,10 @@ public final class CatalogSql {
       sql.append(" AND lower(title) LIKE ? ESCAPE '!'");
     }
     if (q.visibleTo() != null) {
-      sql.append(" AND id IN (SELECT doc_id FROM document_roles WHERE user_id = ? UNION SELECT l.doc_id FROM share_links l"
-          + " JOIN share_link_members m ON m.link_id = l.id WHERE m.user_id = ?)");
+      sql.append(VISIBLE);
+    }
+    if (q.orgId() != null) {
+      sql.append(" AND org_id = ?");
     }
     sql.append(q.sort() == Sort.NAME ? " ORDER BY lower(title), id" : " ORDER BY edited_at DESC, id");
     sql.append(" LIMIT ?");
@@ -82,6 +110,10 @@ public final class CatalogSql {
       if (q.visibleTo() != null) {
         ps.setString(i++, q.visibleTo());
         ps.setString(i++, q.visibleTo());
+        ps.setString(i++, q.visibleTo());
+      }
+      if (q.orgId() != null) {
+        ps.setString(i++, q.orgId());
       }
       ps.setInt(i, q.limit());
       List<Entry> out = new ArrayList<>();
@@ -143,6 +175,6 @@ public final class CatalogSql {
     long deleted = rs.getLong(8);
     Long deletedAt = rs.wasNull() ? null : deleted;
     return new Entry(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-        rs.getLong(6), rs.getString(7), deletedAt);
+        rs.getLong(6), rs.getString(7), deletedAt, rs.getString(9), Role.of(rs.getString(10)));
   }
 }

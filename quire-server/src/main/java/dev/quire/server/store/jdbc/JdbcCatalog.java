@@ -51,6 +51,11 @@ public final class JdbcCatalog implements DocumentCatalog {
   }
 
   @Override
+  public Optional<String> organizationOf(String docId) {
+    return read("read the organization of document " + docId, c -> CatalogSql.organizationOf(c, docId));
+  }
+
+  @Override
   public List<Entry> list(Query query) {
     return read("list the catalog", c -> CatalogSql.list(c, query));
   }

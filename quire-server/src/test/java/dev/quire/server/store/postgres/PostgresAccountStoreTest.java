@@ -25,7 +25,7 @@ class PostgresAccountStoreTest extends AccountStoreContract {
 
   @Override
   protected DocumentStore newStore() throws SQLException {
-    return db.openEmptied("share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
+    return db.openEmptied("organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
   }
 
   @Override
