@@ -124,7 +124,7 @@ fi
 
 {
   echo "command: quire-bench/capacity-bench.sh $sections"
-  echo "env: SEED=$seed WARMUP=$warmup DURATION=$duration RATE=$rate THRESHOLD_MS=$threshold START=$start STEP=$step MAX_AUTHORS=$max_authors CONNECTIONS=$connections SOURCES=$sources RAMP=$ramp HOLD=$hold DOCS2=$docs2 DOCS3=$docs3 AUTHORS3=$authors3 MINUTES=$minutes INTERVAL=$interval SOAK_DOCS=$soak_docs"
+  echo "env: SEED=$seed WARMUP=$warmup DURATION=$duration RATE=$rate THRESHOLD_MS=$threshold START=$start STEP=$step MAX_AUTHORS=$max_authors CONNECTIONS=$connections SOURCES=$sources RAMP=$ramp HOLD=$hold DOCS2=$docs2 DOCS3=$docs3 AUTHORS3=$authors3 MINUTES=$minutes INTERVAL=$interval SOAK_DOCS=$soak_docs SOAK_AUTHORS=${SOAK_AUTHORS:-} SOAK_REF_AUTHORS=${SOAK_REF_AUTHORS:-} SOAK_SIDES=${SOAK_SIDES:-}"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; open files per process: $fd_limit"
   echo "java: $(java -version 2>&1 | head -1); node: $(node --version)"
