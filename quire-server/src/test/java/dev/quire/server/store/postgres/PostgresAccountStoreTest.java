@@ -2,6 +2,7 @@ package dev.quire.server.store.postgres;
 
 import dev.quire.server.auth.AccountStore;
 import dev.quire.server.store.AccountStoreContract;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
@@ -25,11 +26,16 @@ class PostgresAccountStoreTest extends AccountStoreContract {
 
   @Override
   protected DocumentStore newStore() throws SQLException {
-    return db.openEmptied("organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
+    return db.openEmptied("documents, organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
   }
 
   @Override
   protected AccountStore accountsOf(DocumentStore store) {
     return ((PostgresStore) store).accounts();
+  }
+
+  @Override
+  protected DocumentCatalog catalogOf(DocumentStore store) {
+    return ((PostgresStore) store).catalog();
   }
 }
