@@ -91,7 +91,6 @@ public final class OrganizationsApi {
     if (!accounts.addOrganization(org, Guard.principal(ctx).userId())) {
       throw new IllegalStateException("organization id " + org.id() + " was taken"); // 72 random bits
     }
-    permissions.membershipChanged(Guard.principal(ctx).userId());
     ctx.status(201);
     return F.objectNode().set("organization", json(org, OrgRole.OWNER));
   }
