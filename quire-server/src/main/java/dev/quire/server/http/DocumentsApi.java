@@ -58,7 +58,8 @@ public final class DocumentsApi {
   private static final Logger log = LoggerFactory.getLogger(DocumentsApi.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** What ids of documents, organizations and people look like in the API. */
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   static final int DEFAULT_LIMIT = 200;
   static final int MAX_LIMIT = 1000;
   static final int MAX_QUERY = 200;

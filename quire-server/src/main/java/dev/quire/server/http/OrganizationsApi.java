@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Organizations and their members, under {@code /api/organizations} (accounts mode). Anyone signed
@@ -41,7 +40,6 @@ import java.util.regex.Pattern;
  */
 public final class OrganizationsApi {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** Longest organization name, in UTF-16 units. */
   static final int MAX_NAME = 100;
   /** The order organizations are listed and chosen in: by name ignoring case, then id. */
@@ -155,7 +153,7 @@ public final class OrganizationsApi {
    */
   private Organization organization(Context ctx, OrgRole needed) {
     String id = ctx.pathParam("org");
-    if (!ID.matcher(id).matches()) {
+    if (!DocumentsApi.ID.matcher(id).matches()) {
       throw ApiError.ORG_NOT_FOUND.failure("no organization " + id);
     }
     OrgRole mine = accounts.orgRole(id, Guard.principal(ctx).userId())
@@ -181,7 +179,7 @@ public final class OrganizationsApi {
 
   private static String userId(Context ctx) {
     String id = ctx.pathParam("userId");
-    if (!ID.matcher(id).matches()) {
+    if (!DocumentsApi.ID.matcher(id).matches()) {
       throw ApiError.USER_NOT_FOUND.failure("that person is not a member of this organization");
     }
     return id;

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.server.protocol.Agent;
 import dev.quire.server.testing.Msg;
 import dev.quire.server.testing.TestServer;
 import dev.quire.server.testing.WsClient;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +34,12 @@ class OrganizationsTest {
   private Browser bob; // member of Acme
   private Browser carol; // not in Acme
   private String acme;
-  private final AtomicLong seq = new AtomicLong();
-  private final List<WsClient> sockets = new ArrayList<>();
+  private Sockets sockets;
 
   @BeforeEach
   void start() {
     server = TestServer.start(dir.resolve("data"), Map.of("auth", "accounts"));
+    sockets = new Sockets(server.wsUrl());
     ann = new Browser(server.httpUrl()).signUp("ann", PASSWORD);
     bob = new Browser(server.httpUrl()).signUp("bob", PASSWORD);
     carol = new Browser(server.httpUrl()).signUp("carol", PASSWORD);
@@ -55,7 +52,7 @@ class OrganizationsTest {
 
   @AfterEach
   void stop() {
-    sockets.forEach(WsClient::close);
+    sockets.close();
     server.close();
   }
 
@@ -84,25 +81,6 @@ class OrganizationsTest {
     return ids;
   }
 
-  private WsClient socket(Browser b) {
-    WsClient c = WsClient.open(URI.create(server.wsUrl()), Map.of("Cookie", b.cookieHeader(), "Origin", b.origin))
-        .handshake(null);
-    sockets.add(c);
-    return c;
-  }
-
-  private static long version(WsClient c, String doc) {
-    JsonNode r = c.request(Msg.fetch(doc), Msg.replyTo("f", doc));
-    assertFalse(Msg.isError(r), r.toString());
-    return r.get("data").get("v").asLong();
-  }
-
-  private JsonNode submit(WsClient c, ObjectNode op) {
-    long s = seq.incrementAndGet();
-    op.put("seq", s);
-    return c.request(op, Msg.ackOrError(s));
-  }
-
   private static JsonNode roleNotice(WsClient c, String role) {
     return c.next(m -> Agent.ROLE_NOTICE.equals(m.path("a").asText()) && role.equals(m.path("role").asText()));
   }
@@ -118,15 +96,15 @@ class OrganizationsTest {
     assertEquals(List.of(plan), listed(bob, ""));
     assertEquals(List.of(plan), listed(bob, "?org=" + acme));
     assertEquals(List.of(), listed(bob, "?org=default"));
-    WsClient b = socket(bob);
-    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(b, Msg.insert(plan, version(b, plan), 0, 0, "no"))));
+    WsClient b = sockets.open(bob);
+    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(sockets.submit(b, Msg.insert(plan, Sockets.version(b, plan), 0, 0, "no"))));
     // Carol is in no organization with the document: nothing, through REST or the protocol.
     assertEquals(404, carol.get("/api/documents/" + plan).status());
     assertEquals(List.of(), listed(carol, ""));
-    WsClient c = socket(carol);
+    WsClient c = sockets.open(carol);
     assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(c.request(Msg.fetch(plan), Msg.replyTo("f", plan))));
     assertEquals(200, generalAccess(ann, plan, "editor").status());
-    assertFalse(Msg.isError(submit(b, Msg.insert(plan, version(b, plan), 0, 0, "yes"))));
+    assertFalse(Msg.isError(sockets.submit(b, Msg.insert(plan, Sockets.version(b, plan), 0, 0, "yes"))));
     JsonNode people = bob.get("/api/documents/" + plan + "/people").json();
     assertEquals("editor", people.get("generalAccess").asText());
     assertEquals("Acme", people.get("organization").get("name").asText());
@@ -144,7 +122,7 @@ class OrganizationsTest {
     assertEquals(404, ann.get("/api/documents/" + bobs + "/people").status());
     assertEquals(404, generalAccess(ann, bobs, "editor").status());
     assertEquals(List.of(anns), listed(ann, ""));
-    WsClient a = socket(ann);
+    WsClient a = sockets.open(ann);
     assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(a.request(Msg.subscribe(bobs), Msg.replyTo("s", bobs))));
     assertEquals("ERR_API_BAD_REQUEST", generalAccess(bob, bobs, "owner").errorCode(), "general access never owns");
     assertEquals("none", bob.get("/api/documents/" + bobs).json().get("document").get("generalAccess").asText());
@@ -198,8 +176,8 @@ class OrganizationsTest {
     assertEquals(200, ann.send("PUT", "/api/documents/" + plan + "/people", "{\"user\":\"carol\",\"role\":\"editor\"}")
         .status());
     assertEquals("editor", carol.get("/api/documents/" + plan).json().get("document").get("role").asText());
-    WsClient c = socket(carol);
-    assertFalse(Msg.isError(submit(c, Msg.insert(plan, version(c, plan), 0, 0, "from outside"))));
+    WsClient c = sockets.open(carol);
+    assertFalse(Msg.isError(sockets.submit(c, Msg.insert(plan, Sockets.version(c, plan), 0, 0, "from outside"))));
     assertEquals(404, bob.get("/api/documents/" + plan).status(), "a member of Acme still sees nothing of it");
   }
 
@@ -227,25 +205,25 @@ class OrganizationsTest {
   void removingAMemberOrLoweringGeneralAccessRefusesTheirNextOpOnAnOpenSocket() {
     String plan = create(ann, "Plan", acme);
     assertEquals(200, generalAccess(ann, plan, "editor").status());
-    WsClient b = socket(bob);
+    WsClient b = sockets.open(bob);
     assertFalse(Msg.isError(b.request(Msg.subscribe(plan), Msg.replyTo("s", plan))));
-    long v = version(b, plan);
-    assertFalse(Msg.isError(submit(b, Msg.insert(plan, v, 0, 0, "a"))));
+    long v = Sockets.version(b, plan);
+    assertFalse(Msg.isError(sockets.submit(b, Msg.insert(plan, v, 0, 0, "a"))));
     assertEquals(200, generalAccess(ann, plan, "viewer").status());
     roleNotice(b, "viewer");
-    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(b, Msg.insert(plan, v + 1, 0, 0, "b"))));
+    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(sockets.submit(b, Msg.insert(plan, v + 1, 0, 0, "b"))));
     assertEquals(200, generalAccess(ann, plan, "editor").status());
     roleNotice(b, "editor");
-    assertFalse(Msg.isError(submit(b, Msg.insert(plan, v + 1, 0, 0, "c"))));
+    assertFalse(Msg.isError(sockets.submit(b, Msg.insert(plan, v + 1, 0, 0, "c"))));
     assertEquals(200, ann.send("DELETE", "/api/organizations/" + acme + "/members/" + userId(bob), null).status());
     assertEquals(4403, b.awaitClose(), "no access left: the socket that had the document open is closed");
-    WsClient again = socket(bob);
+    WsClient again = sockets.open(bob);
     assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(again.request(Msg.fetch(plan), Msg.replyTo("f", plan))));
     assertEquals(404, bob.get("/api/documents/" + plan).status());
-    assertEquals(v + 2, version(socket(ann), plan), "the refused op changed nothing");
+    assertEquals(v + 2, Sockets.version(sockets.open(ann), plan), "the refused op changed nothing");
     // None at all: members lose it too.
     assertEquals(201, addMember(ann, "bob", "member").status());
-    WsClient back = socket(bob);
+    WsClient back = sockets.open(bob);
     assertFalse(Msg.isError(back.request(Msg.subscribe(plan), Msg.replyTo("s", plan))), "a member again");
     assertEquals(200, generalAccess(ann, plan, "none").status());
     assertEquals(4403, back.awaitClose());
