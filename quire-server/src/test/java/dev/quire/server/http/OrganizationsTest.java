@@ -255,14 +255,16 @@ class OrganizationsTest {
 
   @Test
   void oddOrganizationAndMemberIdsAreRefused() {
+    create(ann, "Plan", acme);
     for (String id : new String[] {"..", "..%2F..%2Fetc", "%2e%2e", "%E2%80%AE" + acme, "%c0%ae%c0%ae",
         acme.toUpperCase().equals(acme) ? acme.toLowerCase() : acme.toUpperCase(), "\u0430" + acme.substring(1)}) {
       Http.Reply r = ann.get("/api/organizations/" + id + "/members");
       assertTrue(r.status() == 404 || r.status() == 400, id + ": " + r.status());
       Http.Reply m = ann.send("DELETE", "/api/organizations/" + acme + "/members/" + id, null);
       assertTrue(m.status() == 404 || m.status() == 400, id + ": " + m.status());
+      // A look-alike of the right shape is another organization: nothing of Acme's is listed.
       Http.Reply l = ann.get("/api/documents?org=" + id);
-      assertTrue(l.status() == 404 || l.status() == 400, id + ": " + l.status());
+      assertTrue(l.status() == 404 || l.status() == 400 || l.json().get("documents").isEmpty(), id + ": " + l.body());
     }
     assertEquals("ERR_API_BAD_REQUEST", ann.send("POST", "/api/organizations", "{\"name\":\"  \"}").errorCode());
     assertEquals("ERR_API_BAD_REQUEST", ann.send("POST", "/api/organizations", "{\"name\":\"a\\u0000b\"}").errorCode());
