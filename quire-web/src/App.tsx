@@ -7,17 +7,20 @@ import { NameDialog } from './NameDialog';
 import { AuthPage } from './account/AuthPage';
 import { AccountPage } from './account/AccountPage';
 import { LinkPage } from './account/LinkPage';
+import { OrganizationsPage } from './account/OrganizationsPage';
 import { setAccounts } from './Header';
 import { mayLeave, navigate, onNavigate } from './nav';
 
 type Route =
   | { page: 'home' } | { page: 'editor'; id: string } | { page: 'account' } | { page: 'setup' } | { page: 'link' }
+  | { page: 'orgs' }
   | { page: 'missing' };
 
 /** The page for a path: the home page, the editor of /d/<id>, your account, the first set-up. */
 function route(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
   if (path === '/account') return { page: 'account' };
+  if (path === '/orgs') return { page: 'orgs' };
   if (path === '/setup') return { page: 'setup' };
   if (path === '/s') return { page: 'link' };
   const m = /^\/d\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path);
@@ -92,6 +95,7 @@ export function App() {
   if (r.page === 'home' || r.page === 'setup') return <HomePage name={who} onRename={setName} />;
   if (r.page === 'account' && accounts) return <AccountPage name={who} />;
   if (r.page === 'link' && accounts) return <LinkPage />;
+  if (r.page === 'orgs' && accounts) return <OrganizationsPage name={who} me={auth.user!.id} />;
   return (
     <main className="center-message">
       <h1>Page not found</h1>

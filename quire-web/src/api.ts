@@ -10,6 +10,10 @@ export interface DocumentInfo {
   deletedAt: number | null;
   /** Your role on it: owner, editor, commenter or viewer (always owner without accounts). */
   role: string | null;
+  /** The organization it belongs to (for good: a document never moves). */
+  org: string;
+  /** What everyone in its organization may do: none, viewer, commenter or editor. */
+  generalAccess: string;
 }
 
 export class ApiError extends Error {
@@ -58,10 +62,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export type Sort = 'recent' | 'name';
 
-export async function listDocuments(q: string, sort: Sort, trash = false): Promise<DocumentInfo[]> {
+export async function listDocuments(q: string, sort: Sort, trash = false, org: string | null = null): Promise<DocumentInfo[]> {
   const params = new URLSearchParams({ sort });
   if (q.trim()) params.set('q', q.trim());
   if (trash) params.set('trash', 'true');
+  if (org) params.set('org', org);
   return (await call<{ documents: DocumentInfo[] }>('GET', '/api/documents?' + params)).documents;
 }
 
@@ -69,8 +74,9 @@ export async function getDocument(id: string): Promise<DocumentInfo> {
   return (await call<{ document: DocumentInfo }>('GET', '/api/documents/' + encodeURIComponent(id))).document;
 }
 
-export async function createDocument(title: string): Promise<DocumentInfo> {
-  return (await call<{ document: DocumentInfo }>('POST', '/api/documents', { title })).document;
+/** A new document in organization {@code org} (null: the server picks your first, "default" if you are in it). */
+export async function createDocument(title: string, org: string | null = null): Promise<DocumentInfo> {
+  return (await call<{ document: DocumentInfo }>('POST', '/api/documents', org ? { title, org } : { title })).document;
 }
 
 export async function renameDocument(id: string, title: string): Promise<DocumentInfo> {
@@ -150,18 +156,77 @@ export interface Person {
   role: string;
 }
 
+/** The people in a document, and what everyone in its organization may do with it. */
+export interface People {
+  people: Person[];
+  organization: { id: string; name: string };
+  generalAccess: string;
+}
+
 const people = (id: string) => '/api/documents/' + encodeURIComponent(id) + '/people';
 
-export async function listPeople(doc: string): Promise<Person[]> {
-  return (await call<{ people: Person[] }>('GET', people(doc))).people;
+export async function listPeople(doc: string): Promise<People> {
+  return call<People>('GET', people(doc));
 }
 
-export async function share(doc: string, user: string, role: string): Promise<Person[]> {
-  return (await call<{ people: Person[] }>('PUT', people(doc), { user, role })).people;
+export async function share(doc: string, user: string, role: string): Promise<People> {
+  return call<People>('PUT', people(doc), { user, role });
 }
 
-export async function unshare(doc: string, userId: string): Promise<Person[]> {
-  return (await call<{ people: Person[] }>('DELETE', people(doc) + '/' + encodeURIComponent(userId))).people;
+export async function unshare(doc: string, userId: string): Promise<People> {
+  return call<People>('DELETE', people(doc) + '/' + encodeURIComponent(userId));
+}
+
+/** Owners: none, viewer, commenter or editor for everyone in the document's organization. */
+export async function setGeneralAccess(doc: string, generalAccess: string): Promise<People> {
+  return call<People>('PUT', '/api/documents/' + encodeURIComponent(doc) + '/access', { generalAccess });
+}
+
+// ---- organizations (quire-server's OrganizationsApi) ----
+
+export interface Organization {
+  id: string;
+  name: string;
+  /** Your role in it: owner, admin or member. */
+  role: string;
+  createdAt: number;
+}
+
+export interface Member {
+  id: string;
+  name: string | null;
+  role: string;
+}
+
+const orgPath = (id: string) => '/api/organizations/' + encodeURIComponent(id);
+
+/** Your organizations, by name. */
+export async function listOrganizations(): Promise<Organization[]> {
+  return (await call<{ organizations: Organization[] }>('GET', '/api/organizations')).organizations;
+}
+
+export async function createOrganization(name: string): Promise<Organization> {
+  return (await call<{ organization: Organization }>('POST', '/api/organizations', { name })).organization;
+}
+
+export async function renameOrganization(id: string, name: string): Promise<Organization> {
+  return (await call<{ organization: Organization }>('PATCH', orgPath(id), { name })).organization;
+}
+
+export async function listMembers(org: string): Promise<Member[]> {
+  return (await call<{ members: Member[] }>('GET', orgPath(org) + '/members')).members;
+}
+
+export async function addMember(org: string, user: string, role: string): Promise<Member[]> {
+  return (await call<{ members: Member[] }>('POST', orgPath(org) + '/members', { user, role })).members;
+}
+
+export async function setMemberRole(org: string, userId: string, role: string): Promise<Member[]> {
+  return (await call<{ members: Member[] }>('PATCH', orgPath(org) + '/members/' + encodeURIComponent(userId), { role })).members;
+}
+
+export async function removeMember(org: string, userId: string): Promise<Member[]> {
+  return (await call<{ members: Member[] }>('DELETE', orgPath(org) + '/members/' + encodeURIComponent(userId))).members;
 }
 
 export interface LinkInfo {

@@ -1,18 +1,28 @@
 import { useEffect, useState } from 'react';
-import { createLink, listLinks, listPeople, revokeLink, share, unshare, type LinkInfo, type Person } from '../api';
+import {
+  createLink, listLinks, listPeople, revokeLink, setGeneralAccess, share, unshare, type LinkInfo, type People,
+} from '../api';
 
 const ROLES = ['viewer', 'commenter', 'editor', 'owner'];
+/** What everyone in the document's organization may do (Google's "Anyone in Acme can view"). */
+const GENERAL = ['none', 'viewer', 'commenter', 'editor'];
+const GENERAL_LABEL: Record<string, string> = {
+  none: 'no access', viewer: 'can view', commenter: 'can comment', editor: 'can edit',
+};
 
-/** The people in a document with their roles; owners share with a name or email, change roles and unshare. */
+/**
+ * The people in a document with their roles, and what everyone in its organization may do;
+ * owners share with a name or email, change roles, unshare and set the organization's access.
+ */
 export function ShareDialog({ id, owner, onClose }: { id: string; owner: boolean; onClose: () => void }) {
-  const [people, setPeople] = useState<Person[]>([]);
+  const [people, setPeople] = useState<People | null>(null);
   const [who, setWho] = useState('');
   const [role, setRole] = useState('viewer');
   const [error, setError] = useState<string | null>(null);
   const [links, setLinks] = useState<LinkInfo[]>([]);
   const [fresh, setFresh] = useState<string | null>(null);
 
-  const run = async (f: () => Promise<Person[]>) => {
+  const run = async (f: () => Promise<People>) => {
     try {
       setPeople(await f());
       setError(null);
@@ -40,7 +50,23 @@ export function ShareDialog({ id, owner, onClose }: { id: string; owner: boolean
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="share-title">
         <h1 id="share-title">People in this document</h1>
         <ul className="people" aria-label="People and their roles">
-          {people.map((p) => (
+          {people && (
+            <li key="everyone" data-testid="general-access">
+              <span className="person-name">Everyone in {people.organization.name}</span>
+              {owner ? (
+                <select
+                  aria-label={`What everyone in ${people.organization.name} may do`}
+                  value={people.generalAccess}
+                  onChange={(e) => run(() => setGeneralAccess(id, e.target.value))}
+                >
+                  {GENERAL.map((g) => <option key={g} value={g}>{GENERAL_LABEL[g]}</option>)}
+                </select>
+              ) : (
+                <span className="muted">{GENERAL_LABEL[people.generalAccess] ?? people.generalAccess}</span>
+              )}
+            </li>
+          )}
+          {(people?.people ?? []).map((p) => (
             <li key={p.id} data-testid="person">
               <span className="person-name">{p.name ?? '(removed account)'}</span>
               {owner ? (

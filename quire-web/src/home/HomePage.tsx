@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, createDocument, deleteDocument, listDocuments, renameDocument, restoreDocument, type DocumentInfo, type Sort } from '../api';
+import {
+  ApiError, createDocument, deleteDocument, listDocuments, listOrganizations, renameDocument, restoreDocument,
+  type DocumentInfo, type Organization, type Sort,
+} from '../api';
 import { navigate } from '../nav';
 import { Header, accountsOn } from '../Header';
 import { ago } from '../time';
@@ -11,7 +14,10 @@ interface Toast {
   undo?: () => void;
 }
 
-/** The documents: search, sort, create, rename, delete with undo, and the trash. */
+/**
+ * The documents: search, sort, create (in an organization of yours), rename, delete with undo,
+ * the trash, and with accounts a filter by organization.
+ */
 export function HomePage({ name, onRename }: { name: string; onRename: (n: string) => void }) {
   const [docs, setDocs] = useState<DocumentInfo[] | null>(null);
   const [q, setQ] = useState('');
@@ -22,12 +28,21 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
   const [toast, setToast] = useState<Toast | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [orgs, setOrgs] = useState<Organization[]>([]);
+  /** The organization shown (null: all of them). */
+  const [orgFilter, setOrgFilter] = useState<string | null>(null);
+  /** Where a new document goes (null: the server's choice, your first organization). */
+  const [target, setTarget] = useState<string | null>(null);
   const generation = useRef(0);
+
+  useEffect(() => {
+    if (accountsOn()) listOrganizations().then(setOrgs, (e) => setError((e as Error).message));
+  }, []);
 
   const load = useCallback(async () => {
     const mine = ++generation.current; // answers to older searches arrive late: drop them
     try {
-      const list = await listDocuments(q, sort, trash);
+      const list = await listDocuments(q, sort, trash, orgFilter);
       if (mine === generation.current) {
         setDocs(list);
         setError(null);
@@ -35,7 +50,7 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
     } catch (e) {
       if (mine === generation.current) setError((e as Error).message);
     }
-  }, [q, sort, trash]);
+  }, [q, sort, trash, orgFilter]);
 
   useEffect(() => {
     const t = setTimeout(load, q ? 200 : 0);
@@ -73,7 +88,7 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
   const create = async () => {
     setCreating(true);
     try {
-      const d = await createDocument('');
+      const d = await createDocument('', target ?? orgFilter);
       navigate('/d/' + d.id);
     } catch (e) {
       setError((e as Error).message);
@@ -96,6 +111,16 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
       <main className="home">
         <div className="home-head">
           <h1>{trash ? 'Trash' : 'Documents'}</h1>
+          {!trash && orgs.length > 1 && (
+            <label className="sort">
+              <span>New in</span>
+              <select aria-label="Organization of a new document" data-testid="new-doc-org"
+                value={target ?? orgFilter ?? orgs.find((o) => o.id === 'default')?.id ?? orgs[0].id}
+                onChange={(e) => setTarget(e.target.value)}>
+                {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              </select>
+            </label>
+          )}
           {!trash && (
             <button className="button primary" onClick={create} disabled={creating}>
               <span aria-hidden="true" className="plus">+</span> New document
@@ -121,10 +146,27 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
               <option value="name">Name</option>
             </select>
           </label>
+          {accountsOn() && orgs.length > 0 && (
+            <label className="sort">
+              <span>Organization</span>
+              <select aria-label="Show the documents of" value={orgFilter ?? ''} onChange={(e) => {
+                setOrgFilter(e.target.value || null);
+                setTarget(null);
+              }}>
+                <option value="">All</option>
+                {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              </select>
+            </label>
+          )}
           {accountsOn() && !trash && (
             <button className="button subtle" onClick={() => setSharedOnly(!sharedOnly)} aria-pressed={sharedOnly}>
               Shared with me
             </button>
+          )}
+          {accountsOn() && (
+            <a className="button subtle" href="/orgs" onClick={(e) => { e.preventDefault(); navigate('/orgs'); }}>
+              Organizations
+            </a>
           )}
           <button className="button subtle" onClick={() => setTrash(!trash)} aria-pressed={trash}>
             {trash ? '← Back to documents' : 'Trash'}
@@ -170,6 +212,9 @@ export function HomePage({ name, onRename }: { name: string; onRename: (n: strin
                         </a>
                       )}
                       <span className="doc-meta">
+                        {orgFilter === null && orgs.length > 1 && (
+                          <span className="doc-org">{orgs.find((o) => o.id === d.org)?.name ?? 'Another organization'} · </span>
+                        )}
                         {trash && d.deletedAt
                           ? `Deleted ${ago(d.deletedAt)}`
                           : `Edited ${ago(d.editedAt)}${d.editedBy ? ' by ' + d.editedBy : ''}`}

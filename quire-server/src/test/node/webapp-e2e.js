@@ -119,6 +119,16 @@ async function within(promise, what) {
   }
 }
 
+/** Signs up on the sign-in page (a server with accounts) and waits for the home page. */
+async function signUp(p, name) {
+  await p.page.goto(base + '/');
+  await p.page.getByRole('button', {name: 'Create an account'}).click();
+  await p.page.getByLabel('Name', {exact: true}).fill(name);
+  await p.page.getByLabel(/^Password/).fill('correct horse battery');
+  await p.page.getByRole('button', {name: 'Sign up'}).click();
+  await p.page.getByRole('heading', {name: 'Documents'}).waitFor({timeout: DEADLINE});
+}
+
 async function newDoc(title) {
   return (await api('POST', '/api/documents', {title})).document.id;
 }
@@ -381,14 +391,6 @@ const scenarios = {
   // other as viewer (read-only, said on the page), then as editor: the open editor turns editable
   // at once, without a reload.
   'accounts-sharing': async (run) => {
-    const signUp = async (p, name) => {
-      await p.page.goto(base + '/');
-      await p.page.getByRole('button', {name: 'Create an account'}).click();
-      await p.page.getByLabel('Name', {exact: true}).fill(name);
-      await p.page.getByLabel(/^Password/).fill('correct horse battery');
-      await p.page.getByRole('button', {name: 'Sign up'}).click();
-      await p.page.getByRole('heading', {name: 'Documents'}).waitFor({timeout: DEADLINE});
-    };
     const ann = await run.person('ann');
     const bob = await run.person('bob');
     await signUp(ann, 'ann');
@@ -436,6 +438,56 @@ const scenarios = {
     await carol.page.waitForURL(`${base}/d/${id}`, {timeout: DEADLINE});
     await textMatches(carol, (t) => t.includes('and Bob'), 'the shared text');
     await carol.page.getByTestId('read-only').waitFor({timeout: DEADLINE});
+  },
+
+  // Organizations (auth=accounts): Ann creates one and adds Bob; she creates a document in it and
+  // lets everyone in the organization edit it; Bob finds it under the organization and edits.
+  'organizations': async (run) => {
+    const ann = await run.person('ann');
+    const bob = await run.person('bob');
+    await signUp(ann, 'ann');
+    await signUp(bob, 'bob');
+    await ann.page.getByRole('link', {name: 'Organizations'}).click();
+    await ann.page.getByRole('heading', {name: 'Organizations'}).waitFor({timeout: DEADLINE});
+    await ann.page.getByLabel('New organization').fill('Acme');
+    await ann.page.getByRole('button', {name: 'Create organization'}).click();
+    await ann.page.getByRole('heading', {name: 'Members of Acme'}).waitFor({timeout: DEADLINE});
+    await ann.page.getByTestId('member').filter({hasText: 'ann (you)'}).waitFor({timeout: DEADLINE});
+    await ann.page.getByLabel('Add (name or email)').fill('bob');
+    await ann.page.getByLabel('as', {exact: true}).selectOption('member');
+    await ann.page.getByRole('button', {name: 'Add', exact: true}).click();
+    await ann.page.getByTestId('member').filter({hasText: 'bob'}).waitFor({timeout: DEADLINE});
+
+    await ann.page.getByRole('link', {name: 'Quire: all documents'}).click();
+    await ann.page.getByTestId('new-doc-org').selectOption({label: 'Acme'});
+    await ann.page.getByRole('button', {name: /New document/}).first().click();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    const id = new URL(ann.page.url()).pathname.split('/').pop();
+    const doc = await ann.page.evaluate(async (d) => (await (await fetch('/api/documents/' + d)).json()).document, id);
+    assert.equal(doc.generalAccess, 'none');
+    await ann.page.locator('#doc-title').fill('Acme plan ' + id);
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Hello Acme');
+    await syncIs(ann, SAVED);
+    await ann.page.getByTestId('share').click();
+    await ann.page.getByTestId('general-access').filter({hasText: 'Everyone in Acme'}).waitFor({timeout: DEADLINE});
+    const saved = ann.page.waitForResponse((r) => r.url().endsWith(`/api/documents/${id}/access`), {timeout: DEADLINE});
+    await ann.page.getByLabel('What everyone in Acme may do').selectOption('editor');
+    assert.equal((await (await saved).json()).generalAccess, 'editor');
+
+    await bob.page.goto(base + '/');
+    await bob.page.getByLabel('Show the documents of').selectOption({label: 'Acme'});
+    const row = bob.page.locator('.doc-row', {hasText: 'Acme plan ' + id});
+    await row.waitFor({timeout: DEADLINE});
+    await row.getByRole('link').click();
+    await bob.page.waitForURL(`${base}/d/${id}`, {timeout: DEADLINE});
+    await textMatches(bob, (t) => t.includes('Hello Acme'), "Ann's text");
+    await bob.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    await bob.page.locator('.ql-editor').click();
+    await bob.page.keyboard.press(MOD + '+End');
+    await bob.page.keyboard.type(' and Bob');
+    await textMatches(ann, (t) => t.includes('and Bob'), "Bob's edit");
+    await syncIs(bob, SAVED);
   },
 
   'home-page': async (run) => {

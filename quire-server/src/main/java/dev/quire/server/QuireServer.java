@@ -21,6 +21,7 @@ import dev.quire.server.http.ClientAddresses;
 import dev.quire.server.http.DocumentsApi;
 import dev.quire.server.http.Guard;
 import dev.quire.server.http.Origins;
+import dev.quire.server.http.OrganizationsApi;
 import dev.quire.server.http.SharingApi;
 import dev.quire.server.http.WebApp;
 import dev.quire.server.metrics.ServerMetrics;
@@ -117,13 +118,9 @@ public final class QuireServer implements AutoCloseable {
     this.permissions = config.auth() == AuthMode.ACCOUNTS ? new Permissions(accountStore, bus, clock) : null;
     if (permissions != null) {
       // Heard on a bus thread, which must not block: the role reads run on the store pool.
-      permissions.onChanged(docId -> {
-        try {
-          storePool.execute(() -> agents.values().forEach(a -> a.accessChanged(docId)));
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-          // the server is stopping: its sockets are being closed anyway
-        }
-      });
+      permissions.onChanged(docId -> onStorePool(() -> agents.values().forEach(a -> a.accessChanged(docId))));
+      permissions.onMemberChanged(userId -> onStorePool(() -> agents.values().stream()
+          .filter(a -> userId.equals(a.userId())).forEach(Agent::membershipChanged)));
     }
     Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
@@ -190,10 +187,11 @@ public final class QuireServer implements AutoCloseable {
       });
       cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
           .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
-      DocumentsApi documentsApi = new DocumentsApi(library, permissions);
+      DocumentsApi documentsApi = new DocumentsApi(library, permissions, permissions != null ? accountStore : null);
       documentsApi.mount(cfg.routes);
       if (permissions != null) {
         new SharingApi(documentsApi, permissions, accountStore).mount(cfg.routes);
+        new OrganizationsApi(accountStore, permissions, clock).mount(cfg.routes);
       }
       new AuthApi(accounts, guard, config.sessionMaxAge()).mount(cfg.routes);
       new WebApp().mount(cfg.routes);
@@ -203,6 +201,14 @@ public final class QuireServer implements AutoCloseable {
         }
       });
     });
+  }
+
+  private void onStorePool(Runnable work) {
+    try {
+      storePool.execute(work);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // the server is stopping: its sockets are being closed anyway
+    }
   }
 
   /** Opens the embedded store in {@code config.dataDir()} and starts listening. */

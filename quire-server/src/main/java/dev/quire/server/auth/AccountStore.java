@@ -27,12 +27,21 @@ public interface AccountStore {
   /** A share link (listed by its public id; the secret is never stored). */
   record Link(String id, String docId, Role role, String createdBy, long createdAt) {}
 
-  /** Adds a person; false, changing nothing, when the id, name or email is taken. */
+  /** An organization: every document belongs to one. */
+  record Organization(String id, String name, long createdAt) {}
+
+  /** One person's role in one organization. */
+  record Member(String orgId, String userId, OrgRole role) {}
+
+  /**
+   * Adds a person, a member of the default organization (an administrator as its owner); false,
+   * changing nothing, when the id, name or email is taken.
+   */
   boolean addUser(User user);
 
   /**
-   * Adds the first administrator, once: false, changing nothing, if the set-up was done already
-   * (by anyone, on any server) or the name is taken.
+   * Adds the first administrator (an owner of the default organization), once: false, changing
+   * nothing, if the set-up was done already (by anyone, on any server) or the name is taken.
    */
   boolean addFirstAdmin(User user);
 
@@ -97,4 +106,37 @@ public interface AccountStore {
 
   /** Records that a person came in through a link (once). */
   void addLinkMember(String linkId, String userId);
+
+  /**
+   * Sets what every member of a document's organization may do with it (null: nothing more than
+   * their own roles give). False if the catalog does not know the document.
+   */
+  boolean setGeneralAccess(String docId, Role access);
+
+  /** Adds an organization with {@code ownerId} as its owner, in one transaction; false if the id is taken. */
+  boolean addOrganization(Organization org, String ownerId);
+
+  Optional<Organization> organization(String orgId);
+
+  boolean renameOrganization(String orgId, String name);
+
+  /** The organizations a person is a member of, with their role in each. */
+  List<Member> membershipsOf(String userId);
+
+  /** The members of an organization. */
+  List<Member> membersOf(String orgId);
+
+  Optional<OrgRole> orgRole(String orgId, String userId);
+
+  /** Adds a person to an organization; false, changing nothing, if they are a member already. */
+  boolean addMember(String orgId, String userId, OrgRole role);
+
+  /**
+   * Changes a member's role; false, changing nothing, if they are not a member or are the
+   * organization's last owner and would stop being one.
+   */
+  boolean setMemberRole(String orgId, String userId, OrgRole role);
+
+  /** Removes a member; false, changing nothing, if they are not a member or are its last owner. */
+  boolean removeMember(String orgId, String userId);
 }

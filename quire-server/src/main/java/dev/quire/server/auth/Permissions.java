@@ -17,9 +17,16 @@ import java.util.function.Consumer;
  * for that document at once, so the next message of any open connection sees the new role, and
  * is told (through {@code onChanged}) so it can tell its connections. The cache lifetime bounds
  * how long a change lost with a Redis outage goes unseen; a reconnection of the bus drops all.
+ *
+ * <p>A role can also come from a document's general access to the members of its organization,
+ * so a change of a document's general access is a change of its roles like any other, and a
+ * change of a person's memberships (removed, or gone) is published on {@link #MEMBERS_CHANNEL}
+ * with their user id: every server drops what it holds for that person, on every document, and
+ * is told (through {@code onMemberChanged}) so it can re-check that person's connections.
  */
 public final class Permissions implements Access {
   public static final String CHANNEL = "quire.roles";
+  public static final String MEMBERS_CHANNEL = "quire.members";
   static final long CACHE_MILLIS = 30_000;
   static final int MAX_DOCS = 100_000;
 
@@ -30,18 +37,25 @@ public final class Permissions implements Access {
   private final Clock clock;
   private final Map<String, Map<String, Cached>> cache = new ConcurrentHashMap<>();
   private volatile Consumer<String> onChanged = d -> {};
+  private volatile Consumer<String> onMemberChanged = u -> {};
 
   public Permissions(AccountStore store, Bus bus, Clock clock) {
     this.store = store;
     this.bus = bus;
     this.clock = clock;
     bus.subscribe(CHANNEL, (channel, docId) -> changed(docId));
+    bus.subscribe(MEMBERS_CHANNEL, (channel, userId) -> memberChanged(userId));
     bus.onReconnect(cache::clear);
   }
 
   /** Told the id of each document whose roles changed (here or on another server). */
   public void onChanged(Consumer<String> listener) {
     this.onChanged = listener;
+  }
+
+  /** Told the user id of each person whose organization memberships changed (here or on another server). */
+  public void onMemberChanged(Consumer<String> listener) {
+    this.onMemberChanged = listener;
   }
 
   @Override
@@ -73,6 +87,25 @@ public final class Permissions implements Access {
     boolean removed = store.removeRole(docId, userId);
     publish(docId);
     return removed;
+  }
+
+  /**
+   * Sets what every member of the document's organization may do with it (viewer, commenter,
+   * editor; null for nothing), everywhere at once; false if the document is unknown.
+   */
+  public boolean setGeneralAccess(String docId, Role access) {
+    boolean set = store.setGeneralAccess(docId, access);
+    publish(docId);
+    return set;
+  }
+
+  /**
+   * A person's memberships changed (removed from an organization, or a role in one changed): every
+   * server forgets their roles, and their open connections are checked again at once.
+   */
+  public void membershipChanged(String userId) {
+    memberChanged(userId); // this server at once, even with the bus away
+    bus.publish(MEMBERS_CHANNEL, userId);
   }
 
   /** A new share link giving {@code role} (viewer or editor) on a document: its secret, shown once, and its listing. */
@@ -120,6 +153,11 @@ public final class Permissions implements Access {
   private void publish(String docId) {
     changed(docId); // this server at once, even with the bus away
     bus.publish(CHANNEL, docId);
+  }
+
+  private void memberChanged(String userId) {
+    cache.values().forEach(roles -> roles.remove(userId));
+    onMemberChanged.accept(userId);
   }
 
   private void changed(String docId) {

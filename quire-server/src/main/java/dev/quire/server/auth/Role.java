@@ -29,6 +29,11 @@ public enum Role {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** A document's general access as stored and sent: a role's key, or "none" for null. */
+  public static String accessKey(Role access) {
+    return access == null ? "none" : access.key();
+  }
+
   /** The role named {@code key}, or null. */
   public static Role of(String key) {
     for (Role r : values()) {

@@ -94,16 +94,21 @@ public final class Library {
     return guard(() -> catalog.get(id));
   }
 
-  /** Creates an empty document titled {@code title}, made by {@code by} (may be null). */
-  public Entry create(String title, String by) {
+  /**
+   * Creates an empty document titled {@code title} in organization {@code orgId}, made by {@code
+   * by} (may be null). The catalog row, with its organization, is written before the document's
+   * first op, so every op of a document is committed when its organization is known (the data
+   * tier may route them by it).
+   */
+  public Entry create(String title, String by, String orgId) {
     String id = newId();
     long now = clock.millis();
-    await(submit(docs, id, Kind.CREATE, null, new Delta().insert("\n")));
-    await(submit(titles, id, Kind.CREATE, null, title.isEmpty() ? new Delta() : new Delta().insert(title)));
-    Entry e = new Entry(id, title, 1, now, by, now, by, null);
+    Entry e = new Entry(id, title, 1, now, by, now, by, null, orgId, null);
     if (!guard(() -> catalog.add(e))) {
       throw new IllegalStateException("document id " + id + " was taken"); // 2^60 ids: a broken random source
     }
+    await(submit(docs, id, Kind.CREATE, null, new Delta().insert("\n")));
+    await(submit(titles, id, Kind.CREATE, null, title.isEmpty() ? new Delta() : new Delta().insert(title)));
     return e;
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.server.auth.AccountStore;
 import dev.quire.server.auth.AuthException;
 import dev.quire.server.auth.Permissions;
 import dev.quire.server.auth.Principal;
@@ -21,6 +22,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -35,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * refused request changes nothing.
  *
  * <pre>
- * GET    /api/documents?q=&amp;sort=recent|name&amp;trash=true&amp;limit=  list
- * POST   /api/documents              {"title"}  create        → 201
+ * GET    /api/documents?q=&amp;sort=recent|name&amp;trash=true&amp;limit=&amp;org=  list
+ * POST   /api/documents              {"title", "org"}  create → 201
  * GET    /api/documents/{id}                    one (deleted ones too, with deletedAt)
  * PATCH  /api/documents/{id}         {"title"}  rename
  * DELETE /api/documents/{id}                    to the trash
@@ -46,12 +49,17 @@ import org.slf4j.LoggerFactory;
  * The person's display name comes in the header {@code X-Quire-Name}, URL-encoded (it is a label
  * until accounts exist, not a credential). Bodies must be {@code application/json}: a cross-site
  * form cannot send that without the browser asking this server first.
+ *
+ * <p>A document is created in an organization the person is a member of ({@code org}; by default
+ * their first by name, the default organization if they are in it) and stays there. In open mode
+ * everything is in the default organization.
  */
 public final class DocumentsApi {
   private static final Logger log = LoggerFactory.getLogger(DocumentsApi.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** What ids of documents, organizations and people look like in the API. */
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   static final int DEFAULT_LIMIT = 200;
   static final int MAX_LIMIT = 1000;
   static final int MAX_QUERY = 200;
@@ -60,14 +68,17 @@ public final class DocumentsApi {
   private final Library library;
   /** Document roles; null in open mode, where everyone may do everything. */
   private final Permissions permissions;
+  /** Organization memberships; null in open mode. */
+  private final AccountStore accounts;
 
   public DocumentsApi(Library library) {
-    this(library, null);
+    this(library, null, null);
   }
 
-  public DocumentsApi(Library library, Permissions permissions) {
+  public DocumentsApi(Library library, Permissions permissions, AccountStore accounts) {
     this.library = library;
     this.permissions = permissions;
+    this.accounts = accounts;
   }
 
   public void mount(JavalinDefaultRoutingApi routes) {
@@ -76,7 +87,7 @@ public final class DocumentsApi {
     routes.post("/api/documents", ctx -> handle(ctx, this::create));
     routes.get("/api/documents/{id}", ctx -> handle(ctx, c -> {
       Role role = require(c, id(c), Role.VIEWER);
-      return one(library.get(id(c)).orElseThrow(() -> ApiError.DOC_NOT_FOUND.failure("no document " + id(c))), role);
+      return one(entry(id(c)), role);
     }));
     routes.patch("/api/documents/{id}", ctx -> handle(ctx, this::rename));
     routes.delete("/api/documents/{id}", ctx -> handle(ctx, c -> {
@@ -176,18 +187,31 @@ public final class DocumentsApi {
         throw ApiError.BAD_REQUEST.failure("limit must be a whole number from 1 to " + MAX_LIMIT);
       }
     }
+    String org = ctx.queryParam("org");
+    if (org != null && !ID.matcher(org).matches()) {
+      throw ApiError.ORG_NOT_FOUND.failure("no organization " + org);
+    }
     Principal me = Guard.principal(ctx);
     String visibleTo = permissions == null ? null : me.userId();
     List<Entry> entries = library.list(new DocumentCatalog.Query(q == null ? null : q.trim(), sort,
-        "true".equals(trash), limit, visibleTo));
+        "true".equals(trash), limit, visibleTo, org));
     Map<String, Role> roles = new HashMap<>();
+    Set<String> myOrgs = new HashSet<>();
     if (permissions != null) {
       permissions.grantsTo(me.userId()).forEach(g -> roles.merge(g.docId(), g.role(), Role::max));
+      accounts.membershipsOf(me.userId()).forEach(m -> myOrgs.add(m.orgId()));
     }
     ObjectNode out = F.objectNode();
     ArrayNode docs = out.putArray("documents");
     for (Entry e : entries) {
-      docs.add(json(e, permissions == null ? Role.OWNER : roles.get(e.id())));
+      Role role = Role.OWNER;
+      if (permissions != null) {
+        role = roles.get(e.id());
+        if (myOrgs.contains(e.orgId())) {
+          role = Role.max(role, e.generalAccess());
+        }
+      }
+      docs.add(json(e, role));
     }
     return out;
   }
@@ -195,12 +219,45 @@ public final class DocumentsApi {
   private JsonNode create(Context ctx) {
     JsonNode body = body(ctx);
     String title = title(body, false);
-    Entry e = library.create(title == null ? "" : title, name(ctx));
+    String org = organizationForNewDocument(ctx, body);
+    Entry e = library.create(title == null ? "" : title, name(ctx), org);
     if (permissions != null) {
       permissions.grant(e.id(), Guard.principal(ctx).userId(), Role.OWNER); // the creator owns it
     }
     ctx.status(201).header("Location", "/api/documents/" + e.id());
     return one(e, Role.OWNER);
+  }
+
+  /**
+   * The organization a new document goes into: {@code body.org}, which the person must be a member
+   * of, or by default their first organization by name (the default organization if they are in
+   * it). Not being a member is answered as "no such organization" (whether it exists is not told).
+   */
+  private String organizationForNewDocument(Context ctx, JsonNode body) {
+    JsonNode org = body.get("org");
+    if (org != null && !org.isNull() && (!org.isTextual() || !ID.matcher(org.textValue()).matches())) {
+      throw ApiError.ORG_NOT_FOUND.failure("\"org\" must be the id of one of your organizations");
+    }
+    String wanted = org == null || org.isNull() ? null : org.textValue();
+    if (permissions == null) {
+      if (wanted != null && !wanted.equals(DocumentCatalog.DEFAULT_ORG)) {
+        throw ApiError.ORG_NOT_FOUND.failure("without accounts every document is in the organization \"default\"");
+      }
+      return DocumentCatalog.DEFAULT_ORG;
+    }
+    List<AccountStore.Member> mine = accounts.membershipsOf(Guard.principal(ctx).userId());
+    if (wanted != null) {
+      if (mine.stream().noneMatch(m -> m.orgId().equals(wanted))) {
+        throw ApiError.ORG_NOT_FOUND.failure("you are not a member of an organization " + wanted);
+      }
+      return wanted;
+    }
+    if (mine.stream().anyMatch(m -> m.orgId().equals(DocumentCatalog.DEFAULT_ORG))) {
+      return DocumentCatalog.DEFAULT_ORG;
+    }
+    return mine.stream().map(m -> accounts.organization(m.orgId()).orElse(null)).filter(o -> o != null)
+        .min(OrganizationsApi.BY_NAME).map(AccountStore.Organization::id)
+        .orElseThrow(() -> ApiError.ORG_NOT_FOUND.failure("you are in no organization; create one first"));
   }
 
   private JsonNode rename(Context ctx) {
@@ -266,6 +323,11 @@ public final class DocumentsApi {
     return role;
   }
 
+  /** The catalog's entry of a document (deleted ones too). */
+  Entry entry(String id) {
+    return library.get(id).orElseThrow(() -> ApiError.DOC_NOT_FOUND.failure("no document " + id));
+  }
+
   static String id(Context ctx) {
     String id = ctx.pathParam("id");
     if (!ID.matcher(id).matches()) {
@@ -307,7 +369,8 @@ public final class DocumentsApi {
     } else {
       o.putNull("role");
     }
-    o.put("id", e.id()).put("title", e.title()).put("createdAt", e.createdAt());
+    o.put("id", e.id()).put("title", e.title()).put("org", e.orgId())
+        .put("generalAccess", Role.accessKey(e.generalAccess())).put("createdAt", e.createdAt());
     o.put("createdBy", e.createdBy()).put("editedAt", e.editedAt()).put("editedBy", e.editedBy());
     if (e.deletedAt() != null) {
       o.put("deletedAt", e.deletedAt());

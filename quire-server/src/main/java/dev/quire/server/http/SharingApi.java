@@ -10,17 +10,20 @@ import dev.quire.server.auth.AccountStore.User;
 import dev.quire.server.auth.Permissions;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.auth.Role;
+import dev.quire.server.store.DocumentCatalog.Entry;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 /**
  * Who has which role on a document, under {@code /api/documents/{id}/people} (accounts mode).
- * Anyone with a role sees the list (the people in a document); only owners change it. A document
- * keeps at least one owner. Every change is published at once to every server, so open sockets
- * get the new role with their next message.
+ * Anyone with a role sees the list (the people in a document, and what everyone in its
+ * organization may do: its general access); only owners change it. A document keeps at least one
+ * owner. Every change is published at once to every server, so open sockets get the new role with
+ * their next message.
  *
  * <pre>
- * GET    /api/documents/{id}/people                        [{id, name, role}]
+ * GET    /api/documents/{id}/people                        {people: [{id, name, role}], organization: {id, name}, generalAccess}
+ * PUT    /api/documents/{id}/access   {generalAccess}      none, viewer, commenter or editor for everyone in its organization (owners)
  * PUT    /api/documents/{id}/people   {user, role}         share with a person, by name or email
  * DELETE /api/documents/{id}/people/{userId}               unshare (owners; anyone may leave)
  * GET    /api/documents/{id}/links                         share links (owners)
@@ -49,6 +52,19 @@ public final class SharingApi {
       return people(id);
     }));
     routes.put("/api/documents/{id}/people", ctx -> DocumentsApi.handle(ctx, this::share));
+    routes.put("/api/documents/{id}/access", ctx -> DocumentsApi.handle(ctx, c -> {
+      String id = DocumentsApi.id(c);
+      documents.require(c, id, Role.OWNER);
+      String key = AuthApi.text(DocumentsApi.body(c), "generalAccess");
+      Role access = Role.of(key);
+      if (!key.equals("none") && (access == null || access == Role.OWNER)) {
+        throw ApiError.BAD_REQUEST.failure("\"generalAccess\" is none, viewer, commenter or editor");
+      }
+      if (!permissions.setGeneralAccess(id, access)) {
+        throw ApiError.DOC_NOT_FOUND.failure("no document " + id);
+      }
+      return people(id);
+    }));
     routes.delete("/api/documents/{id}/people/{userId}", ctx -> DocumentsApi.handle(ctx, this::unshare));
     routes.get("/api/documents/{id}/links", ctx -> DocumentsApi.handle(ctx, c -> {
       String id = DocumentsApi.id(c);
@@ -140,6 +156,10 @@ public final class SharingApi {
       String name = accounts.userById(g.userId()).map(User::name).orElse(null);
       list.add(F.objectNode().put("id", g.userId()).put("name", name).put("role", g.role().key()));
     }
+    Entry doc = documents.entry(docId);
+    String orgName = accounts.organization(doc.orgId()).map(AccountStore.Organization::name).orElse(doc.orgId());
+    out.putObject("organization").put("id", doc.orgId()).put("name", orgName);
+    out.put("generalAccess", Role.accessKey(doc.generalAccess()));
     return out;
   }
 }

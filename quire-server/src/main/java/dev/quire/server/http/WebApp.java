@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code /assets/} have a content hash in their names (Vite), so they are {@code public,
  * max-age=31536000, immutable}; {@code index.html}, which names the current assets, is {@code
  * no-cache} (revalidated every time, cheaply, by its ETag). The app's own routes ({@code /},
- * {@code /d/<id>}, {@code /account}, {@code /setup}) all answer with index.html, and the app shows the page.
+ * {@code /d/<id>}, {@code /account}, {@code /orgs}, {@code /setup}) all answer with index.html, and the app shows the page.
  *
  * <p>Only names matching a strict pattern (no slash, no leading dot) are looked up, and only as
  * regular files of {@code web/}, so there is no path traversal and no directory listing; anything
@@ -78,6 +78,7 @@ public final class WebApp {
       routes.addHttpHandler(method, "/", this::index);
       routes.addHttpHandler(method, "/d/{id}", this::index);
       routes.addHttpHandler(method, "/account", this::index);
+      routes.addHttpHandler(method, "/orgs", this::index);
       routes.addHttpHandler(method, "/setup", this::index);
       routes.addHttpHandler(method, "/s", this::index);
       routes.addHttpHandler(method, "/assets/{name}", ctx -> file(ctx, "assets/", ctx.pathParam("name"), IMMUTABLE));

@@ -826,6 +826,27 @@ public final class Agent implements Subscriber {
     send(json(F.objectNode().put("a", ROLE_NOTICE).put("d", docId).put("role", role.key())));
   }
 
+  /** Whose connection this is: a user id, or null in open mode. */
+  public String userId() {
+    return principal == null ? null : principal.userId();
+  }
+
+  /**
+   * The person's organization memberships changed, which may change their role on any document
+   * (general access): every document this connection has open is checked again, as by {@link
+   * #accessChanged}.
+   */
+  public void membershipChanged() {
+    java.util.Set<String> docs = new java.util.TreeSet<>();
+    synchronized (subscribed) {
+      subscribed.forEach(k -> docs.add(k.docId()));
+    }
+    for (String ch : ctx.presence().channelsOf(this)) {
+      docs.add(ch.substring(ch.indexOf('.') + 1)); // <collection>.<id>, checked when joined
+    }
+    docs.forEach(this::accessChanged);
+  }
+
   private void mayRead(String docId) throws ProtocolException {
     if (ctx.access().role(principal, docId) == null) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");

@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.server.testing.Msg;
 import dev.quire.server.testing.TestServer;
 import dev.quire.server.testing.WsClient;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,12 +33,12 @@ class DocumentRolesTest {
   private Browser carol;
   private String docA; // ann's, shared with carol as viewer
   private String docB; // bob's
-  private final AtomicLong seq = new AtomicLong();
-  private final List<WsClient> sockets = new ArrayList<>();
+  private Sockets sockets;
 
   @BeforeEach
   void start() {
     server = TestServer.start(dir.resolve("data"), Map.of("auth", "accounts"));
+    sockets = new Sockets(server.wsUrl());
     ann = new Browser(server.httpUrl()).signUp("ann", PASSWORD);
     bob = new Browser(server.httpUrl()).signUp("bob", PASSWORD);
     carol = new Browser(server.httpUrl()).signUp("carol", PASSWORD);
@@ -51,7 +49,7 @@ class DocumentRolesTest {
 
   @AfterEach
   void stop() {
-    sockets.forEach(WsClient::close);
+    sockets.close();
     server.close();
   }
 
@@ -66,29 +64,6 @@ class DocumentRolesTest {
     return owner.send("PUT", "/api/documents/" + doc + "/people", "{\"user\":\"" + user + "\",\"role\":\"" + role + "\"}");
   }
 
-  private WsClient socket(Browser b) {
-    WsClient c = WsClient.open(URI.create(server.wsUrl()), Map.of("Cookie", b.cookieHeader(), "Origin", b.origin))
-        .handshake(null);
-    sockets.add(c);
-    return c;
-  }
-
-  private static JsonNode ask(WsClient c, ObjectNode m, String action, String doc) {
-    return c.request(m, Msg.replyTo(action, doc));
-  }
-
-  private static long version(WsClient c, String doc) {
-    JsonNode r = ask(c, Msg.fetch(doc), "f", doc);
-    assertFalse(Msg.isError(r), r.toString());
-    return r.get("data").get("v").asLong();
-  }
-
-  private JsonNode submit(WsClient c, ObjectNode op) {
-    long s = seq.incrementAndGet();
-    op.put("seq", s);
-    return c.request(op, Msg.ackOrError(s));
-  }
-
   private static ObjectNode presence(String doc, long v) {
     ObjectNode p = Msg.obj().put("a", "p").put("ch", "docs." + doc).put("id", "me").put("pv", 1)
         .put("c", "docs").put("d", doc).put("v", v).put("t", "rich-text");
@@ -98,18 +73,18 @@ class DocumentRolesTest {
 
   @Test
   void afterJoiningOneDocumentNothingOfAnotherCanBeReadWrittenOrWatched() {
-    WsClient c = socket(ann);
-    assertFalse(Msg.isError(ask(c, Msg.subscribe(docA), "s", docA)));
-    long bVersion = version(socket(bob), docB);
-    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(ask(c, Msg.subscribe(docB), "s", docB)));
-    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(ask(c, Msg.fetch(docB), "f", docB)));
-    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(submit(c, Msg.insert(docB, bVersion, 0, 0, "pwned"))));
+    WsClient c = sockets.open(ann);
+    assertFalse(Msg.isError(Sockets.ask(c, Msg.subscribe(docA), "s", docA)));
+    long bVersion = Sockets.version(sockets.open(bob), docB);
+    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(Sockets.ask(c, Msg.subscribe(docB), "s", docB)));
+    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(Sockets.ask(c, Msg.fetch(docB), "f", docB)));
+    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(sockets.submit(c, Msg.insert(docB, bVersion, 0, 0, "pwned"))));
     for (String a : new String[] {"nf", "nt"}) {
       ObjectNode req = Msg.obj().put("a", a).put("id", 7).put("c", "docs").put("d", docB).putNull("v");
       assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(c.request(req, m -> a.equals(m.path("a").asText()))), a);
     }
     ObjectNode titles = Msg.insert(docB, 1, 0, 0, "pwned").put("c", "titles");
-    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(submit(c, titles)));
+    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(sockets.submit(c, titles)));
     ObjectNode bulk = Msg.obj().put("a", "bs").put("c", "docs");
     bulk.putArray("b").add(docA).add(docB);
     assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(c.request(bulk, m -> "bs".equals(m.path("a").asText()))));
@@ -122,14 +97,14 @@ class DocumentRolesTest {
         m -> "p".equals(m.path("a").asText()) && m.has("error"))), "presence of A sent on B's channel");
     ObjectNode freeForm = Msg.obj().put("a", "ps").put("ch", "anything").put("seq", 2);
     assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(c.request(freeForm, m -> "ps".equals(m.path("a").asText()))));
-    assertEquals(bVersion, version(socket(bob), docB), "B unchanged");
+    assertEquals(bVersion, Sockets.version(sockets.open(bob), docB), "B unchanged");
     c.assertServed();
   }
 
   @Test
   void aViewerChangesNothingThroughAnyMutatingMessageButSeesAndSendsPresence() {
-    WsClient viewer = socket(carol);
-    long v = version(viewer, docA);
+    WsClient viewer = sockets.open(carol);
+    long v = Sockets.version(viewer, docA);
     List<ObjectNode> mutations = List.of(
         Msg.insert(docA, v, 0, 0, "edit"),
         Msg.create(docA, 0, "again"),
@@ -137,14 +112,14 @@ class DocumentRolesTest {
         Msg.insert(docA, v, 0, 0, "title").put("c", "titles"),
         Msg.obj().put("a", "op").put("c", "titles").put("d", docA).put("v", 1).put("del", true));
     for (ObjectNode m : mutations) {
-      assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(viewer, m)), m.toString());
+      assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(sockets.submit(viewer, m)), m.toString());
     }
-    assertEquals(v, version(socket(ann), docA), "the document is unchanged");
+    assertEquals(v, Sockets.version(sockets.open(ann), docA), "the document is unchanged");
     assertEquals("A", ann.get("/api/documents/" + docA).json().get("document").get("title").asText());
     // Presence is for viewers too: they are in the document.
     ObjectNode ps = Msg.obj().put("a", "ps").put("ch", "docs." + docA).put("seq", 1);
     assertFalse(Msg.isError(viewer.request(ps, m -> "ps".equals(m.path("a").asText()))));
-    WsClient owner = socket(ann);
+    WsClient owner = sockets.open(ann);
     owner.request(Msg.obj().put("a", "ps").put("ch", "docs." + docA).put("seq", 1), m -> "ps".equals(m.path("a").asText()));
     viewer.send(presence(docA, v));
     JsonNode seen = owner.next(m -> "p".equals(m.path("a").asText()) && !m.has("error"));
@@ -157,22 +132,22 @@ class DocumentRolesTest {
 
   @Test
   void aRoleChangedWhileTheSocketIsOpenAppliesToItsNextOp() {
-    WsClient c = socket(carol);
-    assertFalse(Msg.isError(ask(c, Msg.subscribe(docA), "s", docA)));
-    long v = version(c, docA);
-    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(c, Msg.insert(docA, v, 0, 0, "no"))));
+    WsClient c = sockets.open(carol);
+    assertFalse(Msg.isError(Sockets.ask(c, Msg.subscribe(docA), "s", docA)));
+    long v = Sockets.version(c, docA);
+    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(sockets.submit(c, Msg.insert(docA, v, 0, 0, "no"))));
     assertEquals(200, share(ann, docA, "carol", "editor").status());
     assertEquals("editor", c.next(m -> dev.quire.server.protocol.Agent.ROLE_NOTICE.equals(m.path("a").asText())).get("role").asText());
-    assertFalse(Msg.isError(submit(c, Msg.insert(docA, v, 0, 0, "yes"))));
+    assertFalse(Msg.isError(sockets.submit(c, Msg.insert(docA, v, 0, 0, "yes"))));
     assertEquals(200, share(ann, docA, "carol", "viewer").status());
     assertEquals("viewer", c.next(m -> dev.quire.server.protocol.Agent.ROLE_NOTICE.equals(m.path("a").asText()) && "viewer".equals(m.path("role").asText()))
         .get("role").asText());
-    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(c, Msg.insert(docA, v + 1, 0, 0, "no"))));
+    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(sockets.submit(c, Msg.insert(docA, v + 1, 0, 0, "no"))));
     String carolId = carol.get("/api/auth/state").json().get("user").get("id").asText();
     assertEquals(200, ann.send("DELETE", "/api/documents/" + docA + "/people/" + carolId, null).status());
     assertEquals(4403, c.awaitClose(), "no access at all: the socket that had it open is closed");
-    WsClient again = socket(carol);
-    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(ask(again, Msg.subscribe(docA), "s", docA)));
+    WsClient again = sockets.open(carol);
+    assertEquals("ERR_QUIRE_FORBIDDEN", Msg.errorCode(Sockets.ask(again, Msg.subscribe(docA), "s", docA)));
     assertEquals(404, carol.get("/api/documents/" + docA).status());
   }
 
@@ -220,10 +195,10 @@ class DocumentRolesTest {
     Http.Reply opened = dave.send("POST", "/api/links/redeem", "{\"secret\":\"" + secret + "\"}");
     assertEquals(docA, opened.json().get("document").asText(), opened.body());
     assertEquals("viewer", dave.get("/api/documents/" + docA).json().get("document").get("role").asText());
-    WsClient c = socket(dave);
-    long v = version(c, docA);
-    assertFalse(Msg.isError(ask(c, Msg.subscribe(docA), "s", docA)));
-    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(submit(c, Msg.insert(docA, v, 0, 0, "no"))));
+    WsClient c = sockets.open(dave);
+    long v = Sockets.version(c, docA);
+    assertFalse(Msg.isError(Sockets.ask(c, Msg.subscribe(docA), "s", docA)));
+    assertEquals("ERR_QUIRE_READ_ONLY", Msg.errorCode(sockets.submit(c, Msg.insert(docA, v, 0, 0, "no"))));
     assertEquals(200, ann.send("DELETE", "/api/documents/" + docA + "/links/" + linkId, null).status());
     assertEquals(4403, c.awaitClose(), "revoking the link takes the access it gave, on open sockets too");
     assertEquals(404, dave.get("/api/documents/" + docA).status());
@@ -231,7 +206,7 @@ class DocumentRolesTest {
     assertEquals("ERR_AUTH_LINK_NOT_FOUND", dave.send("POST", "/api/links/redeem", "{\"secret\":\"" + secret + "\"}").errorCode());
     String edit = ann.send("POST", "/api/documents/" + docA + "/links", "{\"role\":\"editor\"}").json().get("secret").asText();
     dave.send("POST", "/api/links/redeem", "{\"secret\":\"" + edit + "\"}");
-    WsClient editor = socket(dave);
-    assertFalse(Msg.isError(submit(editor, Msg.insert(docA, version(editor, docA), 0, 0, "yes"))));
+    WsClient editor = sockets.open(dave);
+    assertFalse(Msg.isError(sockets.submit(editor, Msg.insert(docA, Sockets.version(editor, docA), 0, 0, "yes"))));
   }
 }

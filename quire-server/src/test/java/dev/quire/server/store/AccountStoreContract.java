@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quire.server.auth.AccountStore;
 import dev.quire.server.auth.AccountStore.Grant;
+import dev.quire.server.auth.AccountStore.Member;
+import dev.quire.server.auth.AccountStore.Organization;
 import dev.quire.server.auth.AccountStore.Session;
 import dev.quire.server.auth.AccountStore.Token;
 import dev.quire.server.auth.AccountStore.User;
+import dev.quire.server.auth.OrgRole;
 import dev.quire.server.auth.Role;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +30,9 @@ public abstract class AccountStoreContract {
   protected abstract DocumentStore newStore() throws Exception;
 
   protected abstract AccountStore accountsOf(DocumentStore store);
+
+  /** The catalog of the same store (general access is a document's). */
+  protected abstract DocumentCatalog catalogOf(DocumentStore store);
 
   @BeforeEach
   void open() throws Exception {
@@ -153,5 +159,72 @@ public abstract class AccountStoreContract {
     assertTrue(accounts.removeLink("d1", "l1"));
     assertTrue(accounts.role("d1", "u2").isEmpty());
     assertTrue(accounts.linkByHash("lh1").isEmpty());
+  }
+
+  @Test
+  void everyoneJoinsTheDefaultOrganizationAndTheFirstAdministratorOwnsIt() {
+    accounts.addUser(user("u1", "ann", null));
+    assertTrue(accounts.addFirstAdmin(new User("a1", "root", null, "h", true, 1)));
+    assertEquals(List.of(new Member("default", "u1", OrgRole.MEMBER)), accounts.membershipsOf("u1"));
+    assertEquals(Optional.of(OrgRole.OWNER), accounts.orgRole("default", "a1"));
+    assertEquals("Default", accounts.organization("default").orElseThrow().name());
+    assertFalse(accounts.addUser(user("u2", "ANN", null)));
+    assertTrue(accounts.membershipsOf("u2").isEmpty(), "a refused sign-up joins nothing");
+  }
+
+  @Test
+  void anOrganizationKeepsItsMembersAndAtLeastOneOwner() {
+    accounts.addUser(user("u1", "ann", null));
+    accounts.addUser(user("u2", "bob", null));
+    Organization acme = new Organization("o1", "Acme", 7);
+    assertTrue(accounts.addOrganization(acme, "u1"));
+    assertFalse(accounts.addOrganization(new Organization("o1", "Other", 8), "u2"));
+    assertEquals(Optional.of(acme), accounts.organization("o1"));
+    assertEquals(Optional.of(OrgRole.OWNER), accounts.orgRole("o1", "u1"));
+    assertTrue(accounts.addMember("o1", "u2", OrgRole.MEMBER));
+    assertFalse(accounts.addMember("o1", "u2", OrgRole.ADMIN), "a member already");
+    assertEquals(Optional.of(OrgRole.MEMBER), accounts.orgRole("o1", "u2"));
+    assertFalse(accounts.setMemberRole("o1", "u1", OrgRole.ADMIN), "the last owner stays one");
+    assertFalse(accounts.removeMember("o1", "u1"), "the last owner stays");
+    assertEquals(Optional.of(OrgRole.OWNER), accounts.orgRole("o1", "u1"));
+    assertTrue(accounts.setMemberRole("o1", "u2", OrgRole.OWNER));
+    assertTrue(accounts.setMemberRole("o1", "u1", OrgRole.ADMIN));
+    assertFalse(accounts.removeMember("o1", "u2"), "now u2 is the last owner");
+    assertTrue(accounts.removeMember("o1", "u1"));
+    assertFalse(accounts.removeMember("o1", "u1"));
+    assertFalse(accounts.setMemberRole("o1", "u1", OrgRole.MEMBER), "not a member");
+    assertEquals(List.of(new Member("o1", "u2", OrgRole.OWNER)), accounts.membersOf("o1"));
+    assertTrue(accounts.renameOrganization("o1", "Acme Inc"));
+    assertEquals("Acme Inc", accounts.organization("o1").orElseThrow().name());
+    assertTrue(accounts.organization("O1").isEmpty(), "organization ids are case-sensitive");
+  }
+
+  @Test
+  void generalAccessGivesItsRoleToMembersOfTheDocumentsOrganizationOnly() {
+    DocumentCatalog catalog = catalogOf(store);
+    accounts.addUser(user("u1", "ann", null));
+    accounts.addUser(user("u2", "bob", null));
+    accounts.addUser(user("u3", "cy", null));
+    accounts.addOrganization(new Organization("o1", "Acme", 7), "u1");
+    accounts.addMember("o1", "u2", OrgRole.MEMBER);
+    catalog.add(new DocumentCatalog.Entry("d1", "Plan", 1, 1, "ann", 1, "ann", null, "o1", null));
+    accounts.setRole("d1", "u1", Role.OWNER);
+    assertTrue(accounts.role("d1", "u2").isEmpty(), "no general access: members see nothing");
+    assertTrue(accounts.setGeneralAccess("d1", Role.VIEWER));
+    assertEquals(Role.VIEWER, catalog.get("d1").orElseThrow().generalAccess());
+    assertEquals(Optional.of(Role.VIEWER), accounts.role("d1", "u2"));
+    assertTrue(accounts.role("d1", "u3").isEmpty(), "not a member of the document's organization");
+    DocumentCatalog.Query visible = new DocumentCatalog.Query(null, DocumentCatalog.Sort.NAME, false, 10, "u2");
+    assertEquals(List.of("d1"), catalog.list(visible).stream().map(DocumentCatalog.Entry::id).toList());
+    assertTrue(catalog.list(new DocumentCatalog.Query(null, DocumentCatalog.Sort.NAME, false, 10, "u3")).isEmpty());
+    accounts.setRole("d1", "u2", Role.EDITOR);
+    assertEquals(Optional.of(Role.EDITOR), accounts.role("d1", "u2"), "the strongest way in counts");
+    accounts.removeRole("d1", "u2");
+    accounts.removeMember("o1", "u2");
+    assertTrue(accounts.role("d1", "u2").isEmpty(), "a member no more");
+    assertTrue(catalog.list(visible).isEmpty());
+    assertTrue(accounts.setGeneralAccess("d1", null));
+    assertEquals(null, catalog.get("d1").orElseThrow().generalAccess());
+    assertFalse(accounts.setGeneralAccess("unknown", Role.EDITOR));
   }
 }

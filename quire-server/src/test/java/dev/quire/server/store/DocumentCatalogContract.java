@@ -26,6 +26,9 @@ public abstract class DocumentCatalogContract {
 
   protected abstract DocumentCatalog catalogOf(DocumentStore store);
 
+  /** Runs one SQL statement on the store's database, outside the catalog (what a stray script could do). */
+  protected abstract void execute(String sql) throws java.sql.SQLException;
+
   @BeforeEach
   void open() throws Exception {
     store = newStore();
@@ -66,6 +69,17 @@ public abstract class DocumentCatalogContract {
     assertEquals(Optional.empty(), catalog.organizationOf("unknown"));
     assertEquals(List.of("a"), ids(new Query(null, Sort.RECENT, false, 100, null, DocumentCatalog.DEFAULT_ORG)));
     assertEquals(List.of(), ids(new Query(null, Sort.RECENT, false, 100, null, "elsewhere")));
+  }
+
+  @Test
+  void theDatabaseRefusesToMoveADocumentToAnotherOrganization() throws Exception {
+    assertTrue(catalog.add(doc("a", "one", 1)));
+    execute("INSERT INTO organizations (id, name, created_at) VALUES ('elsewhere', 'Elsewhere', 1)");
+    org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+        () -> execute("UPDATE documents SET org_id = 'elsewhere' WHERE id = 'a'"));
+    assertEquals(Optional.of(DocumentCatalog.DEFAULT_ORG), catalog.organizationOf("a"));
+    execute("UPDATE documents SET org_id = 'default', title = 'same organization' WHERE id = 'a'");
+    assertEquals("same organization", catalog.get("a").orElseThrow().title());
   }
 
   @Test

@@ -77,6 +77,13 @@ class WebAppE2ETest {
   }
 
   @Test
+  void anOrganizationsMemberFindsAndEditsADocumentEveryoneInItMayEdit() {
+    try (TestServer accounts = TestServer.start(dir.resolve("orgs"), Map.of("auth", "accounts"))) {
+      passes(accounts, "organizations");
+    }
+  }
+
+  @Test
   void twoPeopleTypingInOneParagraphAtOnceEndWithTheSameTextAndSeeEachOthersCursor() {
     passes("concurrent-typing");
   }

@@ -5,7 +5,9 @@ import dev.quire.server.auth.AccountStore.Link;
 import dev.quire.server.auth.AccountStore.Session;
 import dev.quire.server.auth.AccountStore.Token;
 import dev.quire.server.auth.AccountStore.User;
+import dev.quire.server.auth.OrgRole;
 import dev.quire.server.auth.Role;
+import dev.quire.server.store.DocumentCatalog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,23 +42,22 @@ final class AccountSql {
       ps.setString(6, u.passwordHash());
       ps.setBoolean(7, u.admin());
       ps.setLong(8, u.createdAt());
-      return ps.executeUpdate() == 1;
+      if (ps.executeUpdate() != 1) {
+        return false;
+      }
     }
+    // Everyone is in the default organization from the start (administrators own it).
+    update(c, "INSERT INTO organization_members (org_id, user_id, role) VALUES (?, ?, ?)", DocumentCatalog.DEFAULT_ORG,
+        u.id(), (u.admin() ? OrgRole.OWNER : OrgRole.MEMBER).key());
+    return true;
   }
 
-  /** In one transaction: the set-up row (its primary key lets only one through), then the user. */
-  static boolean addFirstAdmin(Connection c, User u) throws SQLException {
+  /** Runs {@code work} in one transaction, committed only if it answers true. */
+  static boolean inTransaction(Connection c, JdbcCatalog.Work<Boolean> work) throws SQLException {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
-      boolean ok = addUser(c, u);
-      if (ok) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO setup (id, user_id) VALUES (1, ?) ON CONFLICT DO NOTHING")) {
-          ps.setString(1, u.id());
-          ok = ps.executeUpdate() == 1;
-        }
-      }
+      boolean ok = work.run(c);
       if (ok) {
         c.commit();
       } else {
@@ -69,6 +70,20 @@ final class AccountSql {
     } finally {
       c.setAutoCommit(auto);
     }
+  }
+
+  /** In one transaction: the user, then the set-up row (its primary key lets only one through). */
+  static boolean addFirstAdmin(Connection c, User u) throws SQLException {
+    return inTransaction(c, t -> {
+      if (!addUser(t, u)) {
+        return false;
+      }
+      try (PreparedStatement ps = t.prepareStatement(
+          "INSERT INTO setup (id, user_id) VALUES (1, ?) ON CONFLICT DO NOTHING")) {
+        ps.setString(1, u.id());
+        return ps.executeUpdate() == 1;
+      }
+    });
   }
 
   static boolean setupDone(Connection c) throws SQLException {
@@ -143,10 +158,17 @@ final class AccountSql {
   static final String LINKED = "SELECT l.doc_id, m.user_id, l.role FROM share_links l "
       + "JOIN share_link_members m ON m.link_id = l.id";
 
+  /**
+   * The strongest of: the role given to the person, those of the live links they came in through,
+   * and the document's general access if they are a member of its organization. Being an owner or
+   * admin of the organization gives nothing here.
+   */
   static Optional<Role> role(Connection c, String docId, String userId) throws SQLException {
     return rows(c, "SELECT role FROM document_roles WHERE doc_id = ? AND user_id = ? UNION ALL "
-        + "SELECT l.role FROM share_links l JOIN share_link_members m ON m.link_id = l.id WHERE l.doc_id = ? AND m.user_id = ?",
-        rs -> Role.of(rs.getString(1)), docId, userId, docId, userId).stream().reduce(Role::max);
+        + "SELECT l.role FROM share_links l JOIN share_link_members m ON m.link_id = l.id WHERE l.doc_id = ? AND m.user_id = ?"
+        + " UNION ALL SELECT d.general_access FROM documents d JOIN organization_members o ON o.org_id = d.org_id"
+        + " WHERE d.id = ? AND o.user_id = ? AND d.general_access <> 'none'",
+        rs -> Role.of(rs.getString(1)), docId, userId, docId, userId, docId, userId).stream().reduce(Role::max);
   }
 
   static List<Grant> grants(Connection c, String where, String arg) throws SQLException {

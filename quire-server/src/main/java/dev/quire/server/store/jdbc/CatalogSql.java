@@ -44,7 +44,7 @@ public final class CatalogSql {
         ps.setLong(8, e.deletedAt());
       }
       ps.setString(9, e.orgId());
-      ps.setString(10, accessKey(e.generalAccess()));
+      ps.setString(10, Role.accessKey(e.generalAccess()));
       return ps.executeUpdate() == 1;
     }
   }
@@ -67,11 +67,6 @@ public final class CatalogSql {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
-  }
-
-  /** A general access as stored: a role's key, or "none". */
-  public static String accessKey(Role access) {
-    return access == null ? "none" : access.key();
   }
 
   /**

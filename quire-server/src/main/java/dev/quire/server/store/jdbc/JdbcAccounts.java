@@ -1,6 +1,7 @@
 package dev.quire.server.store.jdbc;
 
 import dev.quire.server.auth.AccountStore;
+import dev.quire.server.auth.OrgRole;
 import dev.quire.server.auth.Role;
 import dev.quire.server.store.jdbc.JdbcCatalog.Runner;
 import dev.quire.server.store.jdbc.JdbcCatalog.Work;
@@ -24,7 +25,7 @@ public final class JdbcAccounts implements AccountStore {
 
   @Override
   public boolean addUser(User user) {
-    return write("add user " + user.name(), c -> AccountSql.addUser(c, user));
+    return write("add user " + user.name(), c -> AccountSql.inTransaction(c, t -> AccountSql.addUser(t, user)));
   }
 
   @Override
@@ -177,6 +178,59 @@ public final class JdbcAccounts implements AccountStore {
   public void addLinkMember(String linkId, String userId) {
     write("join a share link", c -> AccountSql.update(c,
         "INSERT INTO share_link_members (link_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", linkId, userId));
+  }
+
+  @Override
+  public boolean setGeneralAccess(String docId, Role access) {
+    return write("set the general access of " + docId, c -> AccountSql.update(c,
+        "UPDATE documents SET general_access = ? WHERE id = ?", Role.accessKey(access), docId) == 1);
+  }
+
+  @Override
+  public boolean addOrganization(Organization org, String ownerId) {
+    return write("add organization " + org.id(), c -> AccountSql.inTransaction(c, t -> OrgSql.add(t, org, ownerId)));
+  }
+
+  @Override
+  public Optional<Organization> organization(String orgId) {
+    return read("read organization " + orgId, c -> OrgSql.organization(c, orgId));
+  }
+
+  @Override
+  public boolean renameOrganization(String orgId, String name) {
+    return write("rename organization " + orgId,
+        c -> AccountSql.update(c, "UPDATE organizations SET name = ? WHERE id = ?", name, orgId) == 1);
+  }
+
+  @Override
+  public List<Member> membershipsOf(String userId) {
+    return read("list the organizations of a user", c -> OrgSql.members(c, "user_id", userId));
+  }
+
+  @Override
+  public List<Member> membersOf(String orgId) {
+    return read("list the members of " + orgId, c -> OrgSql.members(c, "org_id", orgId));
+  }
+
+  @Override
+  public Optional<OrgRole> orgRole(String orgId, String userId) {
+    return read("read a role in " + orgId, c -> OrgSql.role(c, orgId, userId));
+  }
+
+  @Override
+  public boolean addMember(String orgId, String userId, OrgRole role) {
+    return write("add a member to " + orgId, c -> AccountSql.update(c, "INSERT INTO organization_members "
+        + "(org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", orgId, userId, role.key()) == 1);
+  }
+
+  @Override
+  public boolean setMemberRole(String orgId, String userId, OrgRole role) {
+    return write("change a role in " + orgId, c -> OrgSql.setRole(c, orgId, userId, role));
+  }
+
+  @Override
+  public boolean removeMember(String orgId, String userId) {
+    return write("remove a member of " + orgId, c -> OrgSql.remove(c, orgId, userId));
   }
 
   private <T> T read(String what, Work<T> work) {

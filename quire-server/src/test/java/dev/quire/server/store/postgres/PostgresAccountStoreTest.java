@@ -2,8 +2,11 @@ package dev.quire.server.store.postgres;
 
 import dev.quire.server.auth.AccountStore;
 import dev.quire.server.store.AccountStoreContract;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -25,11 +28,21 @@ class PostgresAccountStoreTest extends AccountStoreContract {
 
   @Override
   protected DocumentStore newStore() throws SQLException {
-    return db.openEmptied("organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
+    PostgresStore opened = db.openEmptied(
+        "documents, organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM organizations WHERE id <> 'default'"); // "default" is the schema's own
+    }
+    return opened;
   }
 
   @Override
   protected AccountStore accountsOf(DocumentStore store) {
     return ((PostgresStore) store).accounts();
+  }
+
+  @Override
+  protected DocumentCatalog catalogOf(DocumentStore store) {
+    return ((PostgresStore) store).catalog();
   }
 }

@@ -2,6 +2,7 @@ package dev.quire.server.store.sqlite;
 
 import dev.quire.server.auth.AccountStore;
 import dev.quire.server.store.AccountStoreContract;
+import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,5 +19,10 @@ class SqliteAccountStoreTest extends AccountStoreContract {
   @Override
   protected AccountStore accountsOf(DocumentStore store) {
     return ((SqliteStore) store).accounts();
+  }
+
+  @Override
+  protected DocumentCatalog catalogOf(DocumentStore store) {
+    return ((SqliteStore) store).catalog();
   }
 }
