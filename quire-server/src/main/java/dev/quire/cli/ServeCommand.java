@@ -6,6 +6,7 @@ import dev.quire.server.config.ConfigLoader;
 import dev.quire.server.config.QuireConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -83,6 +84,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--database-url", paramLabel = "URL", description = "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db or jdbc:postgresql:... (default: the embedded store)")
   String databaseUrl;
 
+  @Option(names = {"--database-replica-url", "--database-replica-urls"}, paramLabel = "URL", description = "cluster mode: a streaming replica of --database-url that serves reads when fresh enough (history, document lists); repeatable, or comma-separated")
+  List<String> databaseReplicaUrls;
+
   @Option(names = "--redis-url", paramLabel = "URL", description = "cluster mode: Redis, redis://host:port (default: the in-process bus)")
   String redisUrl;
 
@@ -135,6 +139,9 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "shutdown-grace", shutdownGrace);
     put(flags, "database-url", databaseUrl);
     put(flags, "redis-url", redisUrl);
+    if (databaseReplicaUrls != null) {
+      flags.put("database-replica-urls", String.join(",", databaseReplicaUrls));
+    }
     put(flags, "catalog-flush", catalogFlush);
     put(flags, "auth", auth);
     put(flags, "signup", signup);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import dev.quire.server.auth.AuthMode;
+import dev.quire.server.store.postgres.PostgresUrl;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -59,7 +60,8 @@ public final class ConfigLoader {
       new Setting("allowed-origins", "", "web origins besides the server's own allowed to use it from a browser, comma-separated (https://docs.example.com)"),
       new Setting("trusted-proxies", "", "addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated"),
       new Setting("api-rate-limit", "50", "REST requests per second one client address may make on average"),
-      new Setting("api-rate-burst", "200", "REST requests one client address may make at once"));
+      new Setting("api-rate-burst", "200", "REST requests one client address may make at once"),
+      new Setting("database-replica-urls", "", "cluster mode: streaming replicas of database-url that serve reads when fresh enough, comma-separated (one host each)"));
 
   private ConfigLoader() {}
 
@@ -139,7 +141,8 @@ public final class ConfigLoader {
         p.origins("allowed-origins"),
         p.list("trusted-proxies"),
         p.decimal("api-rate-limit", 0.1, 1_000_000),
-        p.integer("api-rate-burst", 1, Integer.MAX_VALUE));
+        p.integer("api-rate-burst", 1, Integer.MAX_VALUE),
+        p.replicas("database-replica-urls", "database-url"));
   }
 
   private static Setting find(String name) {
@@ -257,6 +260,47 @@ public final class ConfigLoader {
         }
       }
       return out;
+    }
+
+    /**
+     * Read replicas of the PostgreSQL store: each a URL {@link PostgresUrl} takes, naming one host
+     * (the list is comma-separated, so a URL cannot hold a host list), none twice and none the
+     * primary itself; only with {@code primary} set.
+     */
+    List<String> replicas(String name, String primary) throws ConfigException {
+      Set<String> urls = list(name);
+      if (urls.isEmpty()) {
+        return List.of();
+      }
+      if (optional(primary) == null) {
+        throw unshown(name, "read replicas need the PostgreSQL store; set " + primary + " to the primary as well");
+      }
+      Set<String> seen = new LinkedHashSet<>();
+      String primaryJdbc = jdbcUrl(name, values.get(primary));
+      for (String url : urls) {
+        String jdbc = jdbcUrl(name, url);
+        if (jdbc.equals(primaryJdbc)) {
+          throw unshown(name, "a replica cannot be the primary (" + primary + ") itself");
+        }
+        if (!seen.add(jdbc)) {
+          throw unshown(name, "a replica is listed twice");
+        }
+      }
+      return List.copyOf(urls);
+    }
+
+    private String jdbcUrl(String name, String url) throws ConfigException {
+      try {
+        return PostgresUrl.parse(url).jdbcUrl();
+      } catch (IllegalArgumentException e) {
+        throw unshown(name, e.getMessage() + " (a comma separates replicas, so each names one host; percent-encode"
+            + " a comma in a password as %2C)");
+      }
+    }
+
+    /** {@link #bad} without the value, which may hold a password (the parser's message redacts it). */
+    ConfigException unshown(String name, String why) {
+      return new ConfigException("invalid " + name + " (from " + origin.get(name) + "): " + why);
     }
 
     ConfigException bad(String name, String why) {

@@ -4,6 +4,7 @@ import dev.quire.ot.OtLimits;
 import java.nio.file.Path;
 import dev.quire.server.auth.AuthMode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -40,6 +41,8 @@ import java.util.Set;
  * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} is believed
  * @param apiRateLimit REST requests per second one client address may make on average
  * @param apiRateBurst REST requests one client address may make at once
+ * @param databaseReplicaUrls streaming replicas of {@code databaseUrl} that may serve reads when
+ *     they are fresh enough for the reader (history, listings); empty for none
  */
 public record QuireConfig(
     String host,
@@ -67,10 +70,12 @@ public record QuireConfig(
     Set<String> allowedOrigins,
     Set<String> trustedProxies,
     double apiRateLimit,
-    int apiRateBurst) {
+    int apiRateBurst,
+    List<String> databaseReplicaUrls) {
 
   public QuireConfig {
     allowedOrigins = Set.copyOf(allowedOrigins);
     trustedProxies = Set.copyOf(trustedProxies);
+    databaseReplicaUrls = List.copyOf(databaseReplicaUrls);
   }
 }

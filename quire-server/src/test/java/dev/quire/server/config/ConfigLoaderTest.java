@@ -83,4 +83,42 @@ class ConfigLoaderTest {
       assertTrue(help.contains("--" + s.name()), "quire serve --help documents --" + s.name());
     }
   }
+
+  @Test
+  void readReplicasAreAListFromTheEnvironmentOrTheRepeatedFlag() throws Exception {
+    String primary = "postgresql://postgres@db1:5432/quire";
+    QuireConfig none = ConfigLoader.load(null, Map.of(), Map.of("database-url", primary));
+    assertEquals(java.util.List.of(), none.databaseReplicaUrls());
+    QuireConfig env = ConfigLoader.load(null, Map.of("QUIRE_DATABASE_URL", primary,
+        "QUIRE_DATABASE_REPLICA_URLS", "postgresql://postgres@db2/quire, postgresql://postgres@db3/quire"), Map.of());
+    assertEquals(java.util.List.of("postgresql://postgres@db2/quire", "postgresql://postgres@db3/quire"),
+        env.databaseReplicaUrls());
+  }
+
+  @Test
+  void readReplicasNeedThePostgresStore() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of(), Map.of("database-replica-urls", "postgresql://postgres@db2/quire")));
+    assertTrue(e.getMessage().contains("set database-url"), e.getMessage());
+  }
+
+  @Test
+  void aBadReplicaUrlIsRefusedWithoutShowingItsPassword() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+        Map.of("database-url", "postgresql://postgres@db1/quire", "database-replica-urls", "postgresql://u:s3cret@db2")));
+    assertTrue(e.getMessage().contains("invalid database-replica-urls"), e.getMessage());
+    assertTrue(e.getMessage().contains("names no database"), e.getMessage());
+    assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void aReplicaThatIsThePrimaryOrListedTwiceIsRefused() {
+    String primary = "postgresql://postgres@db1:5432/quire";
+    ConfigException self = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+        Map.of("database-url", primary, "database-replica-urls", "postgresql://postgres@db1/quire")));
+    assertTrue(self.getMessage().contains("cannot be the primary"), self.getMessage());
+    ConfigException twice = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
+        Map.of("database-url", primary, "database-replica-urls", "postgresql://postgres@db2/quire,postgresql://postgres@db2:5432/quire")));
+    assertTrue(twice.getMessage().contains("listed twice"), twice.getMessage());
+  }
 }
