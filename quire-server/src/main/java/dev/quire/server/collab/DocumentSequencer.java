@@ -200,7 +200,8 @@ public final class DocumentSequencer {
     }
     long started = System.nanoTime();
     early.clear(); // everything they hold is in the store, read below
-    Optional<StoredSnapshot> snap = store.snapshotAtOrBefore(collection, docId, Long.MAX_VALUE);
+    DocumentStore.Opening opening = store.readForOpen(collection, docId);
+    Optional<StoredSnapshot> snap = opening.snapshot();
     version = 0;
     type = null;
     doc = null;
@@ -219,7 +220,7 @@ public final class DocumentSequencer {
       }
     }
     long fromSnapshot = version;
-    for (StoredOp op : store.ops(collection, docId, version, Long.MAX_VALUE)) {
+    for (StoredOp op : opening.ops()) {
       applyCommitted(fromStored(op));
     }
     if (reloadFrom >= 0) {

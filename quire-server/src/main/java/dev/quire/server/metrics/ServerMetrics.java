@@ -99,6 +99,17 @@ public final class ServerMetrics {
         .register(registry);
   }
 
+  /** A counter with fixed tags ({@code key, value, …}), made once by the code that increments it. */
+  public Counter counter(String name, String description, String... tags) {
+    return Counter.builder(name).tags(tags).description(description).register(registry);
+  }
+
+  /** A gauge with fixed tags ({@code key, value, …}), read at scrape time. */
+  public void gauge(String name, String description, java.util.function.DoubleSupplier value, String... tags) {
+    Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).tags(tags).description(description)
+        .strongReference(true).register(registry);
+  }
+
   public void committed(int ops, long commitNanos) {
     committedOps.increment(ops);
     commitLatency.record(commitNanos, TimeUnit.NANOSECONDS);

@@ -62,6 +62,32 @@ public interface DocumentStore extends AutoCloseable {
   /** The newest stored snapshot with {@code version <= atMost}, if any. */
   Optional<StoredSnapshot> snapshotAtOrBefore(String collection, String docId, long atMost);
 
+  /**
+   * What opening a document reads: its newest snapshot (empty if none) and every op after it, in
+   * version order, starting at the snapshot's version (0 without one).
+   */
+  record Opening(Optional<StoredSnapshot> snapshot, List<StoredOp> ops) {
+    public Opening {
+      ops = List.copyOf(ops);
+    }
+
+    /** The version the document is at after these ops. */
+    public long version() {
+      return snapshot.map(StoredSnapshot::version).orElse(0L) + ops.size();
+    }
+  }
+
+  /**
+   * {@link #snapshotAtOrBefore} the newest version, then the {@link #ops} after it: what a
+   * document's sequencer reads when it opens. A store with read replicas may serve most of it
+   * from a replica and only the newest ops from the primary.
+   */
+  default Opening readForOpen(String collection, String docId) {
+    Optional<StoredSnapshot> snap = snapshotAtOrBefore(collection, docId, Long.MAX_VALUE);
+    long from = snap.map(StoredSnapshot::version).orElse(0L);
+    return new Opening(snap, ops(collection, docId, from, Long.MAX_VALUE));
+  }
+
   /** True when the store answers; what {@code /health/ready} reports. */
   boolean isHealthy();
 

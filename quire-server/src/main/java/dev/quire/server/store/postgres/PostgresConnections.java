@@ -74,10 +74,31 @@ final class PostgresConnections implements AutoCloseable {
    */
   static PostgresConnections open(PostgresUrl url) {
     HikariConfig work = config(url, "quire-postgres", POOL_SIZE, CONNECTION_WAIT, SOCKET_TIMEOUT);
-    HikariDataSource pool = new HikariDataSource(work);
-    HikariConfig check = config(url, "quire-postgres-health", 1, HEALTH_WAIT, HEALTH_WAIT);
+    return withHealthPool(url, "quire-postgres", new HikariDataSource(work));
+  }
+
+  /** A read replica's pool: small, quick to give up, so that reads fall back to the primary at once. */
+  static final int REPLICA_POOL_SIZE = 4;
+  static final Duration REPLICA_WAIT = Duration.ofSeconds(2);
+  static final Duration REPLICA_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The pools of a read replica ({@code name} tells them apart in logs). Unlike {@link #open}, it
+   * does not connect at once: a replica that is down when the server starts is skipped, not fatal.
+   */
+  static PostgresConnections openReplica(PostgresUrl url, String name) {
+    HikariConfig work = config(url, name, REPLICA_POOL_SIZE, REPLICA_WAIT, REPLICA_SOCKET_TIMEOUT);
+    work.setMinimumIdle(0);
+    work.setInitializationFailTimeout(-1);
+    work.addDataSourceProperty("connectTimeout", String.valueOf(REPLICA_WAIT.toSeconds()));
+    return withHealthPool(url, name, new HikariDataSource(work));
+  }
+
+  /** Adds the one-connection health pool (which connects only when used) to a work pool. */
+  private static PostgresConnections withHealthPool(PostgresUrl url, String name, HikariDataSource pool) {
+    HikariConfig check = config(url, name + "-health", 1, HEALTH_WAIT, HEALTH_WAIT);
     check.setMinimumIdle(0);
-    check.setInitializationFailTimeout(-1); // the work pool has just proved the URL
+    check.setInitializationFailTimeout(-1); // the work pool has proved the URL, or may not connect yet
     check.setValidationTimeout(HEALTH_WAIT.toMillis() / 2);
     try {
       return new PostgresConnections(url, pool, new HikariDataSource(check));

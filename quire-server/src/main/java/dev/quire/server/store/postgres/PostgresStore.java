@@ -52,9 +52,13 @@ public final class PostgresStore implements DocumentStore {
   private final AccountStore accounts;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
+    this(url, db, COMMITTERS);
+  }
+
+  private PostgresStore(PostgresUrl url, PostgresConnections db, int committers) {
     this.url = url;
     this.db = db;
-    this.commits = new PostgresGroupCommit(db, COMMITTERS);
+    this.commits = new PostgresGroupCommit(db, committers);
     // Every catalog statement is idempotent, so reads and writes alike may be retried once.
     this.catalog = new JdbcCatalog((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
     this.accounts = new JdbcAccounts((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
@@ -104,6 +108,41 @@ public final class PostgresStore implements DocumentStore {
     } catch (RuntimeException e) {
       store.close();
       throw e;
+    }
+  }
+
+  /**
+   * A read-only store on a streaming replica of the primary: the same reads, on a small pool that
+   * does not connect until it is used (a replica that is down at start is not an error) and gives
+   * up quickly. It migrates nothing and commits nothing (a commit fails as on a closed store).
+   * Deciding when a replica is fresh enough to read is the caller's business.
+   *
+   * @param name tells its pools apart in logs
+   */
+  public static PostgresStore openReplica(PostgresUrl url, String name) {
+    Objects.requireNonNull(url, "url");
+    PostgresStore store = new PostgresStore(url, PostgresConnections.openReplica(url, name), 0);
+    store.commits.close();
+    return store;
+  }
+
+  /**
+   * Where this server is in the write-ahead log (a primary: its write position; a standby: what it
+   * has replayed), read within about 2 s; empty, never an exception, when it cannot be read.
+   */
+  public Optional<WalPosition> walPosition() {
+    try {
+      return Optional.of(db.retryable("read the WAL position", c -> {
+        try (PreparedStatement ps = c.prepareStatement(WalPosition.QUERY)) {
+          ps.setQueryTimeout((int) PostgresConnections.HEALTH_WAIT.toSeconds());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new WalPosition(rs.getBoolean(1), rs.getLong(2));
+          }
+        }
+      }));
+    } catch (StoreException e) {
+      return Optional.empty(); // closed, unreachable, timed out: the caller reads elsewhere
     }
   }
 
