@@ -13,12 +13,14 @@ import dev.quire.server.catalog.DisplayNames;
 import dev.quire.server.catalog.Library;
 import dev.quire.server.collab.DocumentRegistry;
 import dev.quire.server.collab.History;
+import dev.quire.server.collab.HistoryReads;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
 import dev.quire.server.config.QuireConfig;
 import dev.quire.server.http.AuthApi;
 import dev.quire.server.http.ClientAddresses;
 import dev.quire.server.http.DocumentsApi;
+import dev.quire.server.http.HistoryApi;
 import dev.quire.server.http.Guard;
 import dev.quire.server.http.Origins;
 import dev.quire.server.http.OrganizationsApi;
@@ -32,6 +34,7 @@ import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.bus.redis.RedisBus;
 import dev.quire.server.store.postgres.PostgresStore;
+import dev.quire.server.store.replica.ReadRouter;
 import dev.quire.server.store.sqlite.SqliteStore;
 import dev.quire.server.wire.JettyWire;
 import dev.quire.server.wire.WireConnection;
@@ -50,6 +53,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +83,8 @@ public final class QuireServer implements AutoCloseable {
   private final DocumentRegistry titleRegistry;
   private final CatalogSync catalogSync;
   private final Accounts accounts;
+  /** Where reads that a replica may serve go (every read to the primary without replicas). */
+  private final ReadRouter reads;
   /** Document roles; null in open mode, where everyone may do everything. */
   private final Permissions permissions;
   private final Map<WireConnection, Agent> agents = new ConcurrentHashMap<>();
@@ -89,7 +95,7 @@ public final class QuireServer implements AutoCloseable {
   private volatile String setupLink;
 
   private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, AccountStore accountStore,
-      Bus bus) {
+      Bus bus, Function<ServerMetrics, ReadRouter> routing) {
     this.config = config;
     this.store = store;
     this.bus = bus;
@@ -105,9 +111,12 @@ public final class QuireServer implements AutoCloseable {
         config.maxSubmitRetries(), config.snapshotEvery(), 1000, SequencerSettings.DEFAULT_BUS_WAIT_MILLIS,
         forwardCommits);
     ServerMetrics metrics = new ServerMetrics(meterRegistry);
-    this.registry = new DocumentRegistry(COLLECTION, store, bus, docPool, storePool, timers, settings, clock,
+    this.reads = routing.apply(metrics);
+    // Opening a document may read most of it from a read replica; everything else is the primary's.
+    DocumentStore docs = reads.store();
+    this.registry = new DocumentRegistry(COLLECTION, docs, bus, docPool, storePool, timers, settings, clock,
         metrics);
-    this.titleRegistry = new DocumentRegistry(TITLES, store, bus, docPool, storePool, timers, settings, clock,
+    this.titleRegistry = new DocumentRegistry(TITLES, docs, bus, docPool, storePool, timers, settings, clock,
         metrics);
     metrics.gauge("quire.connections", "open WebSocket connections", agents::size);
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
@@ -126,7 +135,8 @@ public final class QuireServer implements AutoCloseable {
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
     History history = new History(store);
     this.catalogSync = new CatalogSync(catalog);
-    Library library = new Library(catalog, registry, titleRegistry, history, clock, serverId);
+    // Listings and searches may be served by a read replica fresh enough for the person listing.
+    Library library = new Library(reads.catalog(), registry, titleRegistry, history, clock, serverId);
     library.syncTitles(catalogSync);
     // A title edit is an edit of its document: both set "last edited by".
     ServerContext.EditListener edits = (collection, docId, user) -> catalogSync.edited(docId, user, clock.millis());
@@ -189,6 +199,13 @@ public final class QuireServer implements AutoCloseable {
           .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
       DocumentsApi documentsApi = new DocumentsApi(library, permissions, permissions != null ? accountStore : null);
       documentsApi.mount(cfg.routes);
+      new HistoryApi(documentsApi, new HistoryReads(reads), COLLECTION).mount(cfg.routes);
+      // A change through the API must show in its author's next reads, even those a replica serves.
+      cfg.routes.after("/api/*", ctx2 -> {
+        if (!Guard.readOnly(ctx2) && ctx2.status().getCode() < 400) {
+          reads.wrote(HistoryApi.reader(ctx2));
+        }
+      });
       if (permissions != null) {
         new SharingApi(documentsApi, permissions, accountStore).mount(cfg.routes);
         new OrganizationsApi(accountStore, permissions, clock).mount(cfg.routes);
@@ -216,16 +233,19 @@ public final class QuireServer implements AutoCloseable {
     DocumentStore store;
     DocumentCatalog catalog;
     AccountStore accountStore;
+    Function<ServerMetrics, ReadRouter> routing;
     if (config.databaseUrl() != null) {
       PostgresStore pg = PostgresStore.open(config.databaseUrl());
       store = pg;
       catalog = pg.catalog();
       accountStore = pg.accounts();
+      routing = metrics -> ReadRouter.open(pg, config.databaseReplicaUrls(), metrics);
     } else {
       SqliteStore sqlite = SqliteStore.open(config.dataDir());
       store = sqlite;
       catalog = sqlite.catalog();
       accountStore = sqlite.accounts();
+      routing = metrics -> ReadRouter.primaryOnly(sqlite, sqlite.catalog(), metrics);
     }
     Bus bus;
     try {
@@ -234,7 +254,14 @@ public final class QuireServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    QuireServer server = new QuireServer(config, store, catalog, accountStore, bus);
+    QuireServer server;
+    try {
+      server = new QuireServer(config, store, catalog, accountStore, bus, routing);
+    } catch (RuntimeException e) {
+      bus.close();
+      store.close();
+      throw e;
+    }
     // Pub/sub loses what was published while Redis was away: read it from the store.
     bus.onReconnect(() -> {
       server.registry.catchUpAll();
@@ -317,6 +344,7 @@ public final class QuireServer implements AutoCloseable {
     app.stop();
     bus.close();
     catalogSync.close();
+    reads.close();
     store.close();
     meterRegistry.close();
     log.info("stopped");

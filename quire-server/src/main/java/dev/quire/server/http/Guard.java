@@ -66,6 +66,11 @@ public final class Guard {
     return addresses;
   }
 
+  /** A GET or HEAD: a request that changes nothing. */
+  public static boolean readOnly(Context ctx) {
+    return ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD");
+  }
+
   /** The principal of a request that passed the guard: null in open mode and on public paths. */
   public static Principal principal(Context ctx) {
     return ctx.attribute(PRINCIPAL);
@@ -98,7 +103,7 @@ public final class Guard {
     if (!limiter(addresses.of(ctx)).tryAcquire()) {
       return refuse(ctx, ApiError.RATE_LIMITED, "too many requests; slow down");
     }
-    boolean changes = !(ctx.method().name().equals("GET") || ctx.method().name().equals("HEAD"));
+    boolean changes = !readOnly(ctx);
     if (changes && !origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
       return refuse(ctx, ApiError.ORIGIN_REFUSED, "requests from " + ctx.header("Origin") + " are not allowed");
     }

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Assumptions;
  * Fault tests use this, never the machine's PostgreSQL. initdb refuses to run as root, so the
  * cluster lives in a temporary folder owned by {@code postgres} and every command runs through
  * {@code runuser -u postgres --} when we are root. Its folder is deleted on close.
+ *
+ * <p>{@link #replicaOf} makes a streaming replica of one ({@code pg_basebackup -R}: initdb's
+ * defaults already allow replication connections from loopback, with {@code wal_level=replica}),
+ * a cluster like any other here, which can also pause and resume its replay.
  */
 public final class ThrowawayPostgres implements AutoCloseable {
   private static final long COMMAND_SECONDS = 60;
@@ -39,14 +43,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
   /** Creates and starts one; skips the test if PostgreSQL's binaries are missing (fails under CI=true). */
   public static ThrowawayPostgres start() throws Exception {
-    Path bin = findBin();
-    if (bin == null) {
-      String why = "initdb/pg_ctl not found (/usr/lib/postgresql/*/bin; Debian package postgresql)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        Assertions.fail(why + "; with CI=true the PostgreSQL fault tests must run");
-      }
-      Assumptions.abort(why);
-    }
+    Path bin = requireBin();
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("quire-pg-");
     ThrowawayPostgres pg = new ThrowawayPostgres(dir, bin, freePort(), root);
@@ -62,6 +59,63 @@ public final class ThrowawayPostgres implements AutoCloseable {
       throw e;
     }
     return pg;
+  }
+
+  /**
+   * Makes and starts a hot-standby streaming replica of {@code primary} (running) on a port of its
+   * own, and returns once it accepts connections; close it before the primary.
+   */
+  public static ThrowawayPostgres replicaOf(ThrowawayPostgres primary) throws Exception {
+    Path dir = Files.createTempDirectory("quire-pg-replica-");
+    ThrowawayPostgres replica = new ThrowawayPostgres(dir, primary.bin, freePort(), primary.root);
+    try {
+      if (replica.root) {
+        replica.run("chown", "postgres:postgres", dir.toString());
+      }
+      replica.run(primary.bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+          String.valueOf(primary.port), "-U", "postgres", "-D", replica.data().toString(), "-R", "-X", "stream",
+          "-c", "fast", "--no-sync");
+      replica.startAgain();
+    } catch (Exception | AssertionError e) {
+      replica.close();
+      throw e;
+    }
+    return replica;
+  }
+
+  /**
+   * Pauses a replica's replay ({@code pg_wal_replay_pause()}). Recovery checks for a pause before
+   * each record it replays, so nothing written on the primary after this returns is replayed.
+   */
+  public void pauseReplay() throws Exception {
+    sql("SELECT pg_wal_replay_pause()");
+  }
+
+  /** Resumes a replica's replay ({@code pg_wal_replay_resume()}). */
+  public void resumeReplay() throws Exception {
+    sql("SELECT pg_wal_replay_resume()");
+  }
+
+  /** Runs one statement on the cluster's {@code postgres} database; the first column of its first row. */
+  public String sql(String statement) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&connectTimeout=5");
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(statement)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private static Path requireBin() throws IOException {
+    Path bin = findBin();
+    if (bin == null) {
+      String why = "initdb/pg_ctl not found (/usr/lib/postgresql/*/bin; Debian package postgresql)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(why + "; with CI=true the PostgreSQL fault tests must run");
+      }
+      Assumptions.abort(why);
+    }
+    return bin;
   }
 
   /** The URL {@code --database-url} takes: the cluster's own {@code postgres} database. */

@@ -182,7 +182,9 @@ public final class ReadRouter implements AutoCloseable {
       } catch (ReplicaBehind e) {
         route = Route.DOCUMENT_BEHIND;
       } catch (StoreException e) {
-        markDown(r, e);
+        if (e.getCause() instanceof java.sql.SQLException) { // the replica failed, not the data
+          markDown(r, e);
+        }
         route = Route.REPLICA_FAILED;
       }
     }
