@@ -14,11 +14,13 @@
 #   5. prints the machine, the date and a table: opens/s and history reads/s, and the CPU seconds
 #      the primary's processes (postmaster + backends + WAL sender), the replica's and Quire's
 #      spent in each phase (from /proc/<pid>/stat). Removes both clusters on any exit.
-# Usage: quire-bench/replica-bench.sh   (env: DOCS=1500 OPS=30 SNAPSHOT_EVERY=20 WORKERS=4
-#        DURATION=15 ROUNDS=2 SEED=<random>; SKIP_BUILD=1 to use the jars as they are)
+# Usage: quire-bench/replica-bench.sh   (env: DOCS=600 OPS=30 SNAPSHOT_EVERY=20 WORKERS=4
+#        DURATION=15 ROUNDS=2 SEED=<random>; SKIP_BUILD=1 to use the jars as they are; KEEP_LOGS=<dir> keeps
+#        the servers' and clusters' logs; TRACE=1 traces the script)
 set -euo pipefail
+[ -n "${TRACE:-}" ] && set -x
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-docs="${DOCS:-1500}"
+docs="${DOCS:-600}"
 ops="${OPS:-30}"
 snapshot_every="${SNAPSHOT_EVERY:-20}"
 workers="${WORKERS:-4}"
@@ -104,13 +106,17 @@ start_quire() { # NAME [extra flags...]
 }
 # Killed, not stopped: a graceful stop would snapshot every open document, and the next run would
 # open different data.
-kill_quire() { kill -9 "$quire_pid"; wait "$quire_pid" 2>/dev/null || true; }
+kill_quire() {
+  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp "$work"/*.log "$KEEP_LOGS"/; fi
+  kill -9 "$quire_pid"
+  wait "$quire_pid" 2>/dev/null || true
+}
 
 # ---- seed ----
 started="$(date -u '+%Y-%m-%d %H:%M')"
 start_quire seed
 log "seeding $docs documents of $ops versions through $quire_http..."
-java -cp "$jar" dev.quire.bench.load.ReadBench seed "$quire_http" "$docs" "$ops" 8 | tee "$work/seed.txt" >&2
+java -cp "$jar" dev.quire.bench.load.ReadBench seed "$quire_http" "$docs" "$ops" 16 | tee "$work/seed.txt" >&2
 kill_quire
 target="$(psql_at "$primary_port" 'select pg_current_wal_lsn()')"
 until [ "$(psql_at "$replica_port" "select pg_last_wal_replay_lsn() >= '$target'::pg_lsn")" = t ]; do
@@ -127,6 +133,7 @@ for round in $(seq "$rounds"); do
   for side in without with; do
     if [ "$side" = with ]; then start_quire "run-$round-$side" --database-replica-url "$replica_url"
     else start_quire "run-$round-$side"; fi
+    served_before=0
     for phase in opens history; do
       p0="$(cluster_ticks primary)" r0="$(cluster_ticks replica)" q0="$(process_ticks "$quire_pid")"
       if [ "$phase" = opens ]; then
@@ -139,8 +146,10 @@ for round in $(seq "$rounds"); do
       count="$(sed -E 's/.*"count":([0-9]+).*/\1/' <<<"$line")"
       rate="$(sed -E 's/.*"perSecond":([0-9.]+).*/\1/' <<<"$line")"
       errors="$(sed -E 's/.*"errors":([0-9]+).*/\1/' <<<"$line")"
-      replica_reads="$(curl -s "$quire_http/metrics" | grep '^quire_replica_reads_total' | grep 'target="replica"' |
-        awk '{s += $2} END {print s + 0}')"
+      served_now="$(curl -s "$quire_http/metrics" |
+        awk '/^quire_replica_reads_total/ && /target="replica"/ {s += $2} END {print s + 0}')"
+      replica_reads="$(echo "$served_now - $served_before" | bc)"
+      served_before="$served_now"
       echo "$round $side $phase $count $rate $errors $(seconds $((p1 - p0))) $(seconds $((r1 - r0))) $(seconds $((q1 - q0))) $replica_reads" >>"$results"
       log "round $round, $side replica, $phase: $rate/s ($count, $errors errors), primary CPU $(seconds $((p1 - p0))) s"
     done
@@ -156,7 +165,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "java: $(java -version 2>&1 | head -1); $("$bin/postgres" --version); primary and replica on this machine, loopback"
 echo "seeded: $ops_rows ops and $snap_rows snapshots in $(grep -o '"seconds":[0-9.]*' "$work/seed.txt" | cut -d: -f2) s"
 echo
-echo "| round | replica | phase | reads | per second | errors | primary CPU s | primary CPU ms / 1000 reads | replica CPU s | Quire CPU s | served by the replica (cumulative) |"
+echo "| round | replica | phase | reads | per second | errors | primary CPU s | primary CPU ms / 1000 reads | replica CPU s | Quire CPU s | reads served by the replica |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 while read -r round side phase count rate errors pcpu rcpu qcpu served; do
   per="$(echo "scale=1; $pcpu * 1000000 / $count" | bc)"
