@@ -185,8 +185,12 @@ public final class QuireServer implements AutoCloseable {
         boolean ready = !stopping && store.isHealthy();
         ctx2.status(ready ? 200 : 503).result(ready ? "ready" : "not ready");
       });
-      cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
-          .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
+      cfg.routes.get("/metrics", ctx2 -> {
+        ctx2.header("Cache-Control", "no-store");
+        if (guard.admin(ctx2)) {
+          ctx2.contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE));
+        }
+      });
       DocumentsApi documentsApi = new DocumentsApi(library, permissions, permissions != null ? accountStore : null);
       documentsApi.mount(cfg.routes);
       if (permissions != null) {

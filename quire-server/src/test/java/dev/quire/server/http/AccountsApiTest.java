@@ -238,6 +238,30 @@ class AccountsApiTest {
   }
 
   @Test
+  void metricsAreForAdministratorsOnly() {
+    String link = server.server().setupLink().orElseThrow();
+    Browser admin = browser();
+    assertEquals(200, admin.send("POST", "/api/auth/setup", "{\"secret\":\"" + link.substring(link.indexOf('#') + 1)
+        + "\",\"name\":\"root\",\"password\":\"" + PASSWORD + "\"}").status());
+    Browser ann = browser().signUp("ann", PASSWORD);
+    Http http = new Http(server.httpUrl());
+    Http.Reply anonymous = http.request("GET", "/metrics", null);
+    assertEquals(401, anonymous.status());
+    assertEquals("ERR_AUTH_NOT_SIGNED_IN", anonymous.errorCode());
+    assertFalse(anonymous.body().contains("quire_"), anonymous.body());
+    Http.Reply notAdmin = ann.get("/metrics");
+    assertEquals(403, notAdmin.status());
+    assertEquals("ERR_AUTH_FORBIDDEN", notAdmin.errorCode());
+    assertEquals("ERR_AUTH_BAD_TOKEN", http.request("GET", "/metrics", null, "Authorization", "Bearer nonsense").errorCode());
+    assertTrue(admin.get("/metrics").body().contains("quire_connections"), "the administrator's browser may read them");
+    String token = admin.send("POST", "/api/tokens", "{\"name\":\"prometheus\"}").json().get("secret").asText();
+    Http.Reply scraper = http.request("GET", "/metrics", null, "Authorization", "Bearer " + token);
+    assertEquals(200, scraper.status());
+    assertTrue(scraper.body().contains("quire_connections"), scraper.body());
+    assertEquals("no-store", scraper.header("Cache-Control"));
+  }
+
+  @Test
   void signUpCanBeTurnedOff() {
     server.close();
     server = TestServer.start(dir.resolve("data2"), Map.of("auth", "accounts", "signup", "false"));
