@@ -103,7 +103,7 @@ final class TokenCommand implements Runnable {
         bus = config.redisUrl() != null ? RedisBus.connect(config.redisUrl()) : new InProcessBus();
         Clock clock = Clock.systemUTC();
         Accounts accounts = new Accounts(accountStore, bus, clock, false, config.sessionIdleTimeout(),
-            config.sessionMaxAge(), new LoginThrottle(1, 1, Duration.ofSeconds(1), clock));
+            config.sessionMaxAge(), new LoginThrottle(accountStore, 1, 1, Duration.ofSeconds(1), clock));
         User u = (user.indexOf('@') >= 0 ? accountStore.userByEmail(user) : accountStore.userByName(user)).orElse(null);
         if (u == null) {
           err.println("quire token: nobody is called " + user);

@@ -113,7 +113,7 @@ public final class QuireServer implements AutoCloseable {
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
     String serverId = java.util.UUID.randomUUID().toString();
     this.accounts = new Accounts(accountStore, bus, clock, config.signup(), config.sessionIdleTimeout(),
-        config.sessionMaxAge(), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+        config.sessionMaxAge(), new LoginThrottle(accountStore, 5, 50, Duration.ofMinutes(15), clock));
     accounts.onRevoked(this::closeRevoked);
     this.permissions = config.auth() == AuthMode.ACCOUNTS ? new Permissions(accountStore, bus, clock) : null;
     if (permissions != null) {

@@ -139,4 +139,16 @@ public interface AccountStore {
 
   /** Removes a member; false, changing nothing, if they are not a member or are its last owner. */
   boolean removeMember(String orgId, String userId);
+
+  /**
+   * Records one failed login under each of {@code keys} at {@code at}, and forgets every failure
+   * recorded at or before {@code forgetUpTo} (under any key).
+   */
+  void addLoginFailure(List<String> keys, long at, long forgetUpTo);
+
+  /** The number of failed logins recorded under {@code key} after {@code since}. */
+  int loginFailures(String key, long since);
+
+  /** Forgets the failed logins recorded under {@code key}. */
+  void clearLoginFailures(String key);
 }

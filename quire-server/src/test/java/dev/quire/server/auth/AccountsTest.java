@@ -48,7 +48,7 @@ class AccountsTest {
   void open() {
     store = SqliteStore.open(dir.resolve("data"));
     accounts = new Accounts(store.accounts(), new InProcessBus(), clock, true, Duration.ofHours(1),
-        Duration.ofHours(10), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+        Duration.ofHours(10), new LoginThrottle(store.accounts(), 5, 50, Duration.ofMinutes(15), clock));
   }
 
   @AfterEach
