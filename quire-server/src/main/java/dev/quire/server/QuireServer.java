@@ -15,9 +15,11 @@ import dev.quire.server.collab.DocumentRegistry;
 import dev.quire.server.collab.History;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
+import dev.quire.server.comments.CommentStore;
 import dev.quire.server.config.QuireConfig;
 import dev.quire.server.http.AuthApi;
 import dev.quire.server.http.ClientAddresses;
+import dev.quire.server.http.CommentsApi;
 import dev.quire.server.http.DocumentsApi;
 import dev.quire.server.http.Guard;
 import dev.quire.server.http.Origins;
@@ -89,7 +91,7 @@ public final class QuireServer implements AutoCloseable {
   private volatile String setupLink;
 
   private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, AccountStore accountStore,
-      Bus bus) {
+      CommentStore commentStore, Bus bus) {
     this.config = config;
     this.store = store;
     this.bus = bus;
@@ -121,6 +123,8 @@ public final class QuireServer implements AutoCloseable {
       permissions.onChanged(docId -> onStorePool(() -> agents.values().forEach(a -> a.accessChanged(docId))));
       permissions.onMemberChanged(userId -> onStorePool(() -> agents.values().stream()
           .filter(a -> userId.equals(a.userId())).forEach(Agent::membershipChanged)));
+      bus.subscribe(CommentsApi.CHANNEL,
+          (channel, docId) -> onStorePool(() -> agents.values().forEach(a -> a.commentsChanged(docId))));
     }
     Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
@@ -196,6 +200,7 @@ public final class QuireServer implements AutoCloseable {
       if (permissions != null) {
         new SharingApi(documentsApi, permissions, accountStore).mount(cfg.routes);
         new OrganizationsApi(accountStore, permissions, clock).mount(cfg.routes);
+        new CommentsApi(documentsApi, commentStore, accountStore, bus, clock).mount(cfg.routes);
       }
       new AuthApi(accounts, guard, config.sessionMaxAge()).mount(cfg.routes);
       new WebApp().mount(cfg.routes);
@@ -220,16 +225,19 @@ public final class QuireServer implements AutoCloseable {
     DocumentStore store;
     DocumentCatalog catalog;
     AccountStore accountStore;
+    CommentStore commentStore;
     if (config.databaseUrl() != null) {
       PostgresStore pg = PostgresStore.open(config.databaseUrl());
       store = pg;
       catalog = pg.catalog();
       accountStore = pg.accounts();
+      commentStore = pg.comments();
     } else {
       SqliteStore sqlite = SqliteStore.open(config.dataDir());
       store = sqlite;
       catalog = sqlite.catalog();
       accountStore = sqlite.accounts();
+      commentStore = sqlite.comments();
     }
     Bus bus;
     try {
@@ -238,7 +246,7 @@ public final class QuireServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    QuireServer server = new QuireServer(config, store, catalog, accountStore, bus);
+    QuireServer server = new QuireServer(config, store, catalog, accountStore, commentStore, bus);
     // Pub/sub loses what was published while Redis was away: read it from the store.
     bus.onReconnect(() -> {
       server.registry.catchUpAll();
