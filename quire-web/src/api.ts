@@ -136,14 +136,17 @@ export interface TokenInfo {
   id: string;
   name: string;
   createdAt: number;
+  /** When it stops working; null: when revoked. */
+  expiresAt: number | null;
 }
 
 export async function listTokens(): Promise<TokenInfo[]> {
   return (await call<{ tokens: TokenInfo[] }>('GET', '/api/tokens')).tokens;
 }
 
-export async function createToken(name: string): Promise<{ secret: string; token: TokenInfo }> {
-  return call('POST', '/api/tokens', { name });
+/** A new token that works for `expiresInDays` days (null: until revoked). */
+export async function createToken(name: string, expiresInDays: number | null): Promise<{ secret: string; token: TokenInfo }> {
+  return call('POST', '/api/tokens', { name, expiresInDays });
 }
 
 export async function revokeToken(id: string): Promise<void> {

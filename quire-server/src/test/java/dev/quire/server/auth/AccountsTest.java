@@ -91,6 +91,26 @@ class AccountsTest {
   }
 
   @Test
+  void anExpiredTokenIsRefusedEvenFromTheCache() {
+    String user = accounts.signup("ann", null, PASSWORD).user().id();
+    Accounts.NewToken t = accounts.createToken(user, "ci", Duration.ofHours(1));
+    assertEquals(now.get() + Duration.ofHours(1).toMillis(), t.token().expiresAt());
+    assertEquals("ann", accounts.byToken(t.secret()).orElseThrow().name());
+    now.addAndGet(Duration.ofHours(1).toMillis() - 1);
+    assertTrue(accounts.byToken(t.secret()).isPresent(), "a moment before it expires");
+    now.addAndGet(1);
+    assertTrue(accounts.byToken(t.secret()).isEmpty(), "at its expiry, though cached a moment ago");
+    assertTrue(accounts.tokens(user).get(0).expired(now.get()), "listed, as expired, until removed");
+    Accounts.NewToken forever = accounts.createToken(user, "ops");
+    now.addAndGet(Duration.ofDays(3650).toMillis());
+    assertTrue(accounts.byToken(forever.secret()).isPresent(), "without an expiry a token works until revoked");
+    for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(3651)}) {
+      AuthException e = assertThrows(AuthException.class, () -> accounts.createToken(user, "x", bad), bad.toString());
+      assertEquals(AuthException.Problem.BAD_INPUT, e.problem());
+    }
+  }
+
+  @Test
   void passwordsAreStoredAsArgon2idHashes() {
     String id = accounts.signup("ann", null, PASSWORD).user().id();
     String hash = store.accounts().userById(id).orElseThrow().passwordHash();

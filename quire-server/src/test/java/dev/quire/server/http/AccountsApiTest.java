@@ -223,6 +223,15 @@ class AccountsApiTest {
     assertEquals(201, made.status(), made.body());
     String secret = made.json().get("secret").asText();
     String id = made.json().get("token").get("id").asText();
+    assertTrue(made.json().get("token").get("expiresAt").isNull(), "without expiresInDays: until revoked");
+    Http.Reply expiring = ann.send("POST", "/api/tokens", "{\"name\":\"short\",\"expiresInDays\":7}");
+    assertEquals(7L * 24 * 3600 * 1000, expiring.json().get("token").get("expiresAt").asLong()
+        - expiring.json().get("token").get("createdAt").asLong());
+    for (String bad : new String[] {"0", "3651", "1.5", "\"7\""}) {
+      assertEquals("ERR_API_BAD_REQUEST", ann.send("POST", "/api/tokens", "{\"name\":\"x\",\"expiresInDays\":" + bad + "}")
+          .errorCode(), bad);
+    }
+    ann.send("DELETE", "/api/tokens/" + expiring.json().get("token").get("id").asText(), null);
     assertEquals(id, ann.get("/api/tokens").json().get("tokens").get(0).get("id").asText());
     assertFalse(ann.get("/api/tokens").body().contains(secret), "a token is shown once");
     Http http = new Http(server.httpUrl());

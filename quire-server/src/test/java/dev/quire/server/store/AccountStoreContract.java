@@ -129,6 +129,9 @@ public abstract class AccountStoreContract {
     Token t = new Token("t1", "u1", "ci", 100);
     accounts.addToken(t, "th1");
     accounts.addToken(new Token("t2", "u2", "bob's", 100), "th2");
+    accounts.addToken(new Token("t3", "u2", "temporary", 101, 5000L), "th3");
+    assertEquals(new Token("t3", "u2", "temporary", 101, 5000L), accounts.tokenByHash("th3").orElseThrow());
+    assertEquals(null, accounts.tokenByHash("th2").orElseThrow().expiresAt());
     assertEquals(Optional.of(t), accounts.tokenByHash("th1"));
     assertEquals(List.of(t), accounts.tokensOf("u1"));
     assertTrue(accounts.removeToken("u2", "t1").isEmpty(), "bob cannot revoke ann's token");

@@ -92,8 +92,7 @@ public final class JdbcAccounts implements AccountStore {
 
   @Override
   public void addToken(Token t, String hash) {
-    write("add an API token", c -> AccountSql.update(c, "INSERT INTO api_tokens (id, hash, user_id, name, created_at) "
-        + "VALUES (?, ?, ?, ?, ?)", t.id(), hash, t.userId(), t.name(), t.createdAt()));
+    write("add an API token", c -> AccountSql.addToken(c, t, hash));
   }
 
   @Override

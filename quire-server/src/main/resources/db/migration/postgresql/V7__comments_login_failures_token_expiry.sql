@@ -33,3 +33,7 @@ CREATE TABLE comments (
   edited_at  bigint
 );
 CREATE INDEX comments_by_thread ON comments (thread_id, created_at);
+
+-- API tokens may be made to stop working at a time (null: when revoked), as a program's access
+-- should not outlive its purpose by default-forever.
+ALTER TABLE api_tokens ADD COLUMN expires_at bigint;

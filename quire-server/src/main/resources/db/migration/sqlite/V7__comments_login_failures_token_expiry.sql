@@ -31,3 +31,7 @@ CREATE TABLE comments (
   edited_at  INTEGER
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX comments_by_thread ON comments (thread_id, created_at);
+
+-- API tokens may be made to stop working at a time (null: when revoked), as a program's access
+-- should not outlive its purpose by default-forever.
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
