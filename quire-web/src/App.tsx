@@ -91,7 +91,9 @@ export function App() {
       />
     );
   }
-  if (r.page === 'editor') return <EditorPage key={r.id} id={r.id} name={who} onRename={setName} />;
+  if (r.page === 'editor') {
+    return <EditorPage key={r.id} id={r.id} name={who} me={accounts ? auth.user!.id : null} onRename={setName} />;
+  }
   if (r.page === 'home' || r.page === 'setup') return <HomePage name={who} onRename={setName} />;
   if (r.page === 'account' && accounts) return <AccountPage name={who} />;
   if (r.page === 'link' && accounts) return <LinkPage />;

@@ -136,14 +136,17 @@ export interface TokenInfo {
   id: string;
   name: string;
   createdAt: number;
+  /** When it stops working; null: when revoked. */
+  expiresAt: number | null;
 }
 
 export async function listTokens(): Promise<TokenInfo[]> {
   return (await call<{ tokens: TokenInfo[] }>('GET', '/api/tokens')).tokens;
 }
 
-export async function createToken(name: string): Promise<{ secret: string; token: TokenInfo }> {
-  return call('POST', '/api/tokens', { name });
+/** A new token that works for `expiresInDays` days (null: until revoked). */
+export async function createToken(name: string, expiresInDays: number | null): Promise<{ secret: string; token: TokenInfo }> {
+  return call('POST', '/api/tokens', { name, expiresInDays });
 }
 
 export async function revokeToken(id: string): Promise<void> {
@@ -180,6 +183,54 @@ export async function unshare(doc: string, userId: string): Promise<People> {
 /** Owners: none, viewer, commenter or editor for everyone in the document's organization. */
 export async function setGeneralAccess(doc: string, generalAccess: string): Promise<People> {
   return call<People>('PUT', '/api/documents/' + encodeURIComponent(doc) + '/access', { generalAccess });
+}
+
+// ---- comments (quire-server's CommentsApi) ----
+
+export interface CommentInfo {
+  id: string;
+  author: { id: string; name: string | null };
+  body: string;
+  createdAt: number;
+  editedAt?: number;
+}
+
+export interface ThreadInfo {
+  id: string;
+  /** The text the thread was started about. */
+  quote: string;
+  createdBy: { id: string; name: string | null };
+  createdAt: number;
+  resolved: boolean;
+  resolvedBy?: { id: string; name: string | null };
+  comments: CommentInfo[];
+}
+
+const comments = (doc: string, ...rest: string[]) =>
+  ['/api/documents', doc, 'comments', ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
+
+export async function listComments(doc: string): Promise<ThreadInfo[]> {
+  return (await call<{ threads: ThreadInfo[] }>('GET', comments(doc))).threads;
+}
+
+export async function startThread(doc: string, quote: string, body: string): Promise<ThreadInfo> {
+  return (await call<{ thread: ThreadInfo }>('POST', comments(doc), { quote, body })).thread;
+}
+
+export async function reply(doc: string, thread: string, body: string): Promise<ThreadInfo> {
+  return (await call<{ thread: ThreadInfo }>('POST', comments(doc, thread, 'replies'), { body })).thread;
+}
+
+export async function setResolved(doc: string, thread: string, resolved: boolean): Promise<ThreadInfo> {
+  return (await call<{ thread: ThreadInfo }>('PATCH', comments(doc, thread), { resolved })).thread;
+}
+
+export async function removeThread(doc: string, thread: string): Promise<void> {
+  await call('DELETE', comments(doc, thread));
+}
+
+export async function removeComment(doc: string, thread: string, comment: string): Promise<void> {
+  await call('DELETE', comments(doc, thread, 'replies', comment));
 }
 
 // ---- organizations (quire-server's OrganizationsApi) ----

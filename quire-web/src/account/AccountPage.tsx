@@ -10,6 +10,7 @@ export function AccountPage({ name }: { name: string }) {
   const [passwordNote, setPasswordNote] = useState<string | null>(null);
   const [tokens, setTokens] = useState<TokenInfo[]>([]);
   const [tokenName, setTokenName] = useState('');
+  const [tokenDays, setTokenDays] = useState('90');
   const [fresh, setFresh] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -54,7 +55,7 @@ export function AccountPage({ name }: { name: string }) {
             onSubmit={async (e) => {
               e.preventDefault();
               try {
-                const t = await createToken(tokenName);
+                const t = await createToken(tokenName, tokenDays === 'never' ? null : Number(tokenDays));
                 setFresh(t.secret);
                 setTokenName('');
                 void load();
@@ -65,13 +66,23 @@ export function AccountPage({ name }: { name: string }) {
           >
             <label htmlFor="token-name">What is it for?</label>
             <input id="token-name" maxLength={100} value={tokenName} onChange={(e) => setTokenName(e.target.value)} />
+            <label htmlFor="token-expiry">Works for</label>
+            <select id="token-expiry" value={tokenDays} onChange={(e) => setTokenDays(e.target.value)}>
+              <option value="7">7 days</option>
+              <option value="30">30 days</option>
+              <option value="90">90 days</option>
+              <option value="365">a year</option>
+              <option value="never">until revoked</option>
+            </select>
             <button className="button" type="submit" disabled={!tokenName.trim()}>Create token</button>
           </form>
           {fresh && <p role="status" data-testid="new-token">New token (copy it now): <code>{fresh}</code></p>}
           <ul className="token-list">
             {tokens.map((t) => (
               <li key={t.id}>
-                <span>{t.name}</span> <span className="muted">created {ago(t.createdAt)}</span>{' '}
+                <span>{t.name}</span> <span className="muted">created {ago(t.createdAt)}; {
+                  t.expiresAt === null ? 'works until revoked'
+                    : t.expiresAt <= Date.now() ? 'expired' : `expires ${new Date(t.expiresAt).toLocaleDateString()}`}</span>{' '}
                 <button className="link-button" onClick={async () => { await revokeToken(t.id); void load(); }}>Revoke</button>
               </li>
             ))}

@@ -7,10 +7,17 @@ import { restoreDocument } from '../api';
 import { DocumentSession, type SessionView } from './session';
 import { Shortcuts } from './Shortcuts';
 import { ShareDialog } from './ShareDialog';
+import { CommentsPanel } from './CommentsPanel';
 import { accountsOn } from '../Header';
 
 /** The editor of one document: title, toolbar, text, who is here, and whether it is saved. */
-export function EditorPage({ id, name, onRename }: { id: string; name: string; onRename: (n: string) => void }) {
+export function EditorPage({ id, name, me = null, onRename }: {
+  id: string;
+  name: string;
+  /** Your user id with accounts (null without): whose comments are yours. */
+  me?: string | null;
+  onRename: (n: string) => void;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
   const session = useRef<DocumentSession | null>(null);
@@ -115,12 +122,20 @@ export function EditorPage({ id, name, onRename }: { id: string; name: string; o
       )}
       {view?.readOnly && !problem && (
         <div className="banner info" role="status" data-testid="read-only">
-          You can read this document but not change it: you are a {view.role} here.
+          {view.role === 'commenter'
+            ? 'You can comment on this document but not edit it: you are a commenter here.'
+            : `You can read this document but not change it: you are a ${view.role} here.`}
         </div>
       )}
-      <main className={`editor-main${view?.loaded ? '' : ' loading'}`} aria-busy={!view?.loaded}>
-        <div ref={host} className="editor-host" />
-      </main>
+      <div className="editor-body">
+        <main className={`editor-main${view?.loaded ? '' : ' loading'}`} aria-busy={!view?.loaded}>
+          <div ref={host} className="editor-host" />
+        </main>
+        {accountsOn() && view?.loaded && view.role !== null && view.role !== 'viewer' && (
+          <CommentsPanel id={id} me={me} owner={view.role === 'owner'} session={session.current}
+            version={view.commentsVersion} clicked={view.clickedComment} />
+        )}
+      </div>
       <footer className="statusbar" aria-label="Document statistics">
         <span data-testid="word-count">{view?.words ?? 0} {view?.words === 1 ? 'word' : 'words'}</span>
         <span aria-hidden="true">·</span>

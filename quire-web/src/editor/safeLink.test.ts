@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeLink } from './safeLink';
+import { cleanPasted, safeLink } from './safeLink';
 
 describe('safeLink', () => {
   it('keeps web, mail and phone links', () => {
@@ -15,5 +15,29 @@ describe('safeLink', () => {
   });
   it('turns a bare domain into an https link', () => {
     expect(safeLink('example.com/page')).toBe('https://example.com/page');
+  });
+});
+
+describe('cleanPasted', () => {
+  it('drops unsafe links but keeps their text, and drops embeds from unsafe URLs', () => {
+    const pasted = {
+      ops: [
+        { insert: 'run me', attributes: { link: ' JaVa\tScRiPt:alert(1)', bold: true } },
+        { insert: 'data', attributes: { link: 'data:text/html,<script>x</script>' } },
+        { insert: 'site', attributes: { link: 'example.com/a' } },
+        { insert: { image: 'javascript:alert(1)' } },
+        { insert: { image: 'data:image/svg+xml,<svg onload=alert(1)>' } },
+        { insert: { image: 'data:image/png;base64,iVBORw0KGgo=' } },
+        { insert: { image: 'https://example.com/a.png' } },
+        { insert: { video: 'data:video/mp4;base64,AAAA' } },
+      ],
+    };
+    expect(cleanPasted(pasted).ops).toEqual([
+      { insert: 'run me', attributes: { bold: true } },
+      { insert: 'data' },
+      { insert: 'site', attributes: { link: 'https://example.com/a' } },
+      { insert: { image: 'data:image/png;base64,iVBORw0KGgo=' } },
+      { insert: { image: 'https://example.com/a.png' } },
+    ]);
   });
 });

@@ -21,3 +21,48 @@ export function safeLink(url: string): string {
   }
   return trimmed;
 }
+
+const DATA_IMAGE = /^data:image\/(png|gif|jpeg|webp);base64,[a-z0-9+/=]*$/i;
+
+/** Whether an image (or, without data images, a video) URL is one the server stores: http(s), relative, or a data image. */
+export function safeMedia(url: string, dataImages: boolean): boolean {
+  const compact = url.trim().replace(/[\u0000-\u001f\u007f\s]/g, '');
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(compact);
+  if (!scheme) return true;
+  const s = scheme[1].toLowerCase();
+  return s === 'http' || s === 'https' || (dataImages && DATA_IMAGE.test(compact));
+}
+
+interface DeltaLike {
+  ops: { insert?: unknown; attributes?: Record<string, unknown> }[];
+}
+
+/**
+ * Pasted HTML made safe before it becomes an op: a link Quill would show as about:blank (a
+ * script, data or other unsafe scheme) loses its link and keeps its text, and an image or video
+ * from an unsafe URL is dropped. The server refuses such content anyway (ERR_QUIRE_CONTENT_REFUSED),
+ * which would throw the whole paste away; cleaning here keeps the rest of it.
+ */
+export function cleanPasted<D extends DeltaLike>(delta: D): D {
+  delta.ops = delta.ops.filter((op) => {
+    const embed = op.insert;
+    if (embed && typeof embed === 'object') {
+      const e = embed as Record<string, unknown>;
+      if (typeof e.image === 'string' && !safeMedia(e.image, true)) return false;
+      if (typeof e.video === 'string' && !safeMedia(e.video, false)) return false;
+    }
+    const link = op.attributes?.link;
+    if (typeof link === 'string') {
+      const safe = safeLink(link);
+      if (safe === 'about:blank') {
+        const { link: _dropped, ...rest } = op.attributes!;
+        if (Object.keys(rest).length) op.attributes = rest;
+        else delete op.attributes;
+      } else {
+        op.attributes!.link = safe;
+      }
+    }
+    return true;
+  });
+  return delta;
+}

@@ -32,6 +32,17 @@ export interface SessionView {
   role: string | null;
   /** Whether your role lets you read only: editing is off and the page says why. */
   readOnly: boolean;
+  /** Counts the server's notices that the comments changed: the comments panel reloads on each. */
+  commentsVersion: number;
+  /** The comment thread whose anchor was last clicked in the text (null: none). */
+  clickedComment: string | null;
+}
+
+/** A piece of the text: where it starts, how long it is, and what it says. */
+export interface TextRange {
+  index: number;
+  length: number;
+  text: string;
 }
 
 const DELETED = ['ERR_DOC_DOES_NOT_EXIST', 'ERR_DOC_WAS_DELETED'];
@@ -68,16 +79,21 @@ export class DocumentSession {
     this.colour = colourOf(name);
     this.view = {
       loaded: false, sync: syncState(this.facts()), problem: null, title: '', peers: [], words: 0, chars: 0,
-      role: null, readOnly: false,
+      role: null, readOnly: false, commentsVersion: 0, clickedComment: null,
     };
     this.quill = createQuill(editorHost);
     this.quill.disable();
     this.cleanups.push(() => { editorHost.innerHTML = ''; });
+    this.listen(this.quill.root, 'click', (e: Event) => {
+      const anchor = (e.target as Element | null)?.closest?.('[data-comment]');
+      if (anchor) this.update({ clickedComment: anchor.getAttribute('data-comment') });
+    });
 
     this.live = connect(name);
     // A role changed while the document is open: the server says so, and editing follows.
     this.live.socket.onnotice = (m: any) => {
       if (m.a === 'x-quire-role' && m.d === id && typeof m.role === 'string') this.setRole(m.role);
+      if (m.a === 'x-quire-comments' && m.d === id) this.update({ commentsVersion: this.view.commentsVersion + 1 });
     };
     this.live.socket.onsignedout = () => location.assign('/');
     getDocument(id).then((d) => { if (this.view.role === null && d.role) this.setRole(d.role); }, () => {});
@@ -128,6 +144,48 @@ export class DocumentSession {
   /** Puts the caret in the text (Enter in the title goes there). */
   focusEditor(): void {
     this.quill.focus();
+  }
+
+  // ---- comments ----
+
+  /** The text selected in the editor (read-only or not), or null when nothing is selected. */
+  selectedText(): TextRange | null {
+    const [range] = (this.quill as any).selection.getRange();
+    if (!range || range.length === 0) return null;
+    return { index: range.index, length: range.length, text: this.quill.getText(range.index, range.length) };
+  }
+
+  /**
+   * Anchors comment thread {@code thread} to a piece of the text: the "comment" format, sent as
+   * an op of its own. Editing may be off (a commenter): this op is the one a commenter may send.
+   */
+  anchor(thread: string, range: { index: number; length: number }): void {
+    const delta = this.quill.formatText(range.index, range.length, 'comment', thread, 'api');
+    if ((delta as any).ops.length === 0) return;
+    this.doc.submitOp(delta, { source: this.quill }, (e: any) => e && this.refused(e));
+    this.refresh();
+  }
+
+  /** Where thread {@code thread} is anchored now (first to last anchored character), or null. */
+  anchorOf(thread: string): { index: number; length: number } | null {
+    let index = 0;
+    let first = -1;
+    let end = -1;
+    for (const op of this.quill.getContents().ops) {
+      const length = typeof op.insert === 'string' ? op.insert.length : 1;
+      if ((op.attributes as any)?.comment === thread) {
+        if (first < 0) first = index;
+        end = index + length;
+      }
+      index += length;
+    }
+    return first < 0 ? null : { index: first, length: end - first };
+  }
+
+  /** Selects a piece of the text and scrolls it into view (showing a thread's anchor). */
+  show(range: { index: number; length: number }): void {
+    this.quill.setSelection(range.index, range.length, 'silent');
+    (this.quill as any).scrollSelectionIntoView?.();
   }
 
   // ---- the document ----

@@ -1,6 +1,6 @@
 import Quill from 'quill';
 import QuillCursors from 'quill-cursors/core';
-import { safeLink, SAFE_SCHEMES } from './safeLink';
+import { cleanPasted, safeLink, SAFE_SCHEMES } from './safeLink';
 
 // Registered once for the page: other people's cursors, and links filtered to safe schemes
 // (Quill runs Link.sanitize for every link it renders: typed, pasted, or received from others).
@@ -8,6 +8,11 @@ Quill.register('modules/cursors', QuillCursors);
 const Link = Quill.import('formats/link') as any;
 Link.PROTOCOL_WHITELIST = SAFE_SCHEMES;
 Link.sanitize = (url: string) => safeLink(url);
+
+// Comment anchors: the "comment" format, valued with a thread's id, rendered as a data-comment
+// attribute (the page highlights the anchors of open threads, and a click on one shows its thread).
+const Parchment = Quill.import('parchment') as any;
+Quill.register(new Parchment.Attributor('comment', 'data-comment', { scope: Parchment.Scope.INLINE }), true);
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 export const MOD = isMac ? '⌘' : 'Ctrl';
@@ -69,6 +74,8 @@ export function createQuill(host: HTMLElement): Quill {
       keyboard: { bindings: shortcuts() },
     },
   });
+  // Pasted HTML: unsafe links and media are taken out before the paste becomes an op.
+  quill.clipboard.addMatcher(Node.ELEMENT_NODE, (_node, delta) => cleanPasted(delta as any));
   const toolbar = (quill.getModule('toolbar') as any).container as HTMLElement;
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', 'Formatting');

@@ -386,6 +386,106 @@ const scenarios = {
     mallory.close();
   },
 
+  // Pasted HTML carries script in every way a clipboard can: the paste keeps its text, no script
+  // runs here or in the other person's page, and no unsafe link reaches the document.
+  'paste-html-is-sanitised': async (run) => {
+    const id = await newDoc('Pasted');
+    const ann = await run.person('Ann');
+    const bob = await run.person('Bob');
+    await run.open(ann, id);
+    await run.open(bob, id);
+    await ann.page.locator('.ql-editor').click();
+    const html = '<p>Safe <b>bold</b> start</p>'
+      + '<img src="x" onerror="window.__pwned=1">'
+      + '<script>window.__pwned=2</script>'
+      + '<p><a href="javascript:window.__pwned=3">plain js link</a> '
+      + '<a href=" jAvA&#x09;ScRiPt:window.__pwned=4">obfuscated link</a> '
+      + '<a href="data:text/html,&lt;script&gt;window.__pwned=5&lt;/script&gt;">data link</a> '
+      + '<a href="https://example.com/ok">good link</a></p>'
+      + '<iframe src="javascript:window.__pwned=6"></iframe>'
+      + '<svg><image href="x" onerror="window.__pwned=7"></image></svg>'
+      + '<p onmouseover="window.__pwned=8" style="background:url(javascript:window.__pwned=9)">styled end</p>';
+    await ann.page.evaluate((h) => {
+      const data = new DataTransfer();
+      data.setData('text/html', h);
+      data.setData('text/plain', 'fallback');
+      document.querySelector('.ql-editor').dispatchEvent(
+          new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }, html);
+    await textMatches(ann, (t) => t.includes('styled end'), 'the pasted text');
+    await syncIs(ann, SAVED);
+    await textMatches(bob, (t) => t.includes('styled end') && t.includes('obfuscated link'), 'the paste, for Bob');
+    for (const p of [ann, bob]) {
+      await p.page.locator('.ql-editor p', {hasText: 'styled end'}).hover();
+      assert.equal(await p.page.evaluate(() => window.__pwned), undefined, 'a script ran');
+      assert.equal(await p.page.locator('.ql-editor script, .ql-editor iframe, .ql-editor svg, '
+          + '.ql-editor [onerror], .ql-editor [onload], .ql-editor [onmouseover]').count(), 0);
+      const hrefs = await p.page.locator('.ql-editor a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.deepEqual(hrefs, ['https://example.com/ok'], 'only the safe link stays a link');
+    }
+    // What the server stored: the same text, no unsafe link (the server would have refused one).
+    const doc = await bob.page.evaluate(async (d) => (await fetch('/api/documents/' + d)).status, id);
+    assert.equal(doc, 200);
+    assert.equal(await ann.page.getByText(/The server refused a change/).count(), 0, 'nothing of the paste was refused');
+  },
+
+  // Comments (auth=accounts): Bob, a commenter, cannot edit but comments on a word he selects;
+  // Ann sees the thread and the highlighted word at once and replies; Bob sees the reply and
+  // resolves the thread. Markup in a comment is shown as text.
+  'comments': async (run) => {
+    const ann = await run.person('ann');
+    const bob = await run.person('bob');
+    await signUp(ann, 'ann');
+    await signUp(bob, 'bob');
+    await ann.page.getByRole('button', {name: /New document/}).first().click();
+    await ann.page.locator('.ql-editor[contenteditable="true"]').waitFor({timeout: DEADLINE});
+    const id = new URL(ann.page.url()).pathname.split('/').pop();
+    await ann.page.locator('.ql-editor').click();
+    await ann.page.keyboard.type('Hello world and more');
+    await syncIs(ann, SAVED);
+    await ann.page.getByTestId('share').click();
+    await ann.page.getByLabel('Share with (name or email)').fill('bob');
+    await ann.page.getByLabel('as', {exact: true}).selectOption('commenter');
+    await ann.page.getByRole('dialog').getByRole('button', {name: 'Share', exact: true}).click();
+    await ann.page.getByTestId('person').filter({hasText: 'bob'}).waitFor({timeout: DEADLINE});
+    await ann.page.getByRole('button', {name: 'Done'}).click();
+
+    await bob.page.goto(`${base}/d/${id}`);
+    await textMatches(bob, (t) => t.includes('Hello world'), "Ann's text");
+    await bob.page.getByText('You can comment on this document but not edit it').waitFor({timeout: DEADLINE});
+    assert.equal(await bob.page.locator('.ql-editor').getAttribute('contenteditable'), 'false');
+    await bob.page.evaluate(() => {
+      const text = document.querySelector('.ql-editor p').firstChild;
+      const at = text.textContent.indexOf('world');
+      window.getSelection().setBaseAndExtent(text, at, text, at + 5);
+    });
+    await bob.page.getByTestId('add-comment').click();
+    const form = bob.page.getByTestId('new-comment');
+    await form.locator('.thread-quote', {hasText: 'world'}).waitFor({timeout: DEADLINE});
+    const markup = 'Which <img src=x onerror="window.__pwned=1"> world?';
+    await form.getByLabel('Your comment').fill(markup);
+    await form.getByRole('button', {name: 'Comment'}).click();
+    await bob.page.getByTestId('comment').filter({hasText: markup}).waitFor({timeout: DEADLINE});
+
+    const annThread = ann.page.getByTestId('thread').filter({hasText: markup});
+    await annThread.waitFor({timeout: DEADLINE});
+    const anchor = ann.page.locator('.ql-editor [data-comment]');
+    await anchor.waitFor({timeout: DEADLINE});
+    assert.equal(await anchor.innerText(), 'world');
+    assert.equal(await ann.page.locator('.comments img').count(), 0, 'markup in a comment is text');
+    await annThread.getByLabel('Reply').fill('The whole world.');
+    await annThread.getByRole('button', {name: 'Reply'}).click();
+
+    const bobThread = bob.page.getByTestId('thread').filter({hasText: markup});
+    await bobThread.getByTestId('comment').filter({hasText: 'The whole world.'}).waitFor({timeout: DEADLINE});
+    await bobThread.getByRole('button', {name: 'Resolve'}).click();
+    await ann.page.getByRole('button', {name: 'Show resolved (1)'}).waitFor({timeout: DEADLINE});
+    await annThread.waitFor({state: 'detached', timeout: DEADLINE});
+    for (const p of [ann, bob]) assert.equal(await p.page.evaluate(() => window.__pwned), undefined);
+    // Bob's anchor was his only change: the text is Ann's, word for word.
+    await textMatches(ann, (t) => t.trim() === 'Hello world and more', 'the unchanged text');
+  },
+
   // The home page: create, find, rename, delete with undo.
   // Accounts (a server with auth=accounts): two people sign up, one shares a document with the
   // other as viewer (read-only, said on the page), then as editor: the open editor turns editable

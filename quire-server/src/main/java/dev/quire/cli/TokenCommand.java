@@ -103,7 +103,7 @@ final class TokenCommand implements Runnable {
         bus = config.redisUrl() != null ? RedisBus.connect(config.redisUrl()) : new InProcessBus();
         Clock clock = Clock.systemUTC();
         Accounts accounts = new Accounts(accountStore, bus, clock, false, config.sessionIdleTimeout(),
-            config.sessionMaxAge(), new LoginThrottle(1, 1, Duration.ofSeconds(1), clock));
+            config.sessionMaxAge(), new LoginThrottle(accountStore, 1, 1, Duration.ofSeconds(1), clock));
         User u = (user.indexOf('@') >= 0 ? accountStore.userByEmail(user) : accountStore.userByName(user)).orElse(null);
         if (u == null) {
           err.println("quire token: nobody is called " + user);
@@ -140,10 +140,14 @@ final class TokenCommand implements Runnable {
     @Option(names = "--name", paramLabel = "LABEL", defaultValue = "command line", description = "what the token is for (default: command line)")
     String name;
 
+    @Option(names = "--expires-in", paramLabel = "DURATION",
+        description = "how long it works, as an ISO-8601 duration (P90D, PT12H); default: until revoked")
+    Duration expiresIn;
+
     @Override
     public Integer call() {
       return where.run(spec, (accounts, user, out) -> {
-        Accounts.NewToken t = accounts.createToken(user.id(), name);
+        Accounts.NewToken t = accounts.createToken(user.id(), name, expiresIn);
         out.println(t.secret());
         out.flush();
         spec.commandLine().getErr().println("token " + t.token().id() + " (" + t.token().name() + ") for " + user.name()
@@ -162,7 +166,8 @@ final class TokenCommand implements Runnable {
     public Integer call() {
       return where.run(spec, (accounts, user, out) -> {
         for (Token t : accounts.tokens(user.id())) {
-          out.println(t.id() + "\t" + Instant.ofEpochMilli(t.createdAt()) + "\t" + t.name());
+          String until = t.expiresAt() == null ? "never" : Instant.ofEpochMilli(t.expiresAt()).toString();
+          out.println(t.id() + "\t" + Instant.ofEpochMilli(t.createdAt()) + "\t" + until + "\t" + t.name());
         }
         out.flush();
         return 0;

@@ -16,9 +16,11 @@ import dev.quire.server.collab.History;
 import dev.quire.server.collab.HistoryReads;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.collab.SequencerSettings;
+import dev.quire.server.comments.CommentStore;
 import dev.quire.server.config.QuireConfig;
 import dev.quire.server.http.AuthApi;
 import dev.quire.server.http.ClientAddresses;
+import dev.quire.server.http.CommentsApi;
 import dev.quire.server.http.DocumentsApi;
 import dev.quire.server.http.HistoryApi;
 import dev.quire.server.http.Guard;
@@ -95,7 +97,7 @@ public final class QuireServer implements AutoCloseable {
   private volatile String setupLink;
 
   private QuireServer(QuireConfig config, DocumentStore store, DocumentCatalog catalog, AccountStore accountStore,
-      Bus bus, Function<ServerMetrics, ReadRouter> routing) {
+      CommentStore commentStore, Bus bus, Function<ServerMetrics, ReadRouter> routing) {
     this.config = config;
     this.store = store;
     this.bus = bus;
@@ -122,7 +124,7 @@ public final class QuireServer implements AutoCloseable {
     metrics.gauge("quire.documents.open", "documents held in memory", registry::openDocuments);
     String serverId = java.util.UUID.randomUUID().toString();
     this.accounts = new Accounts(accountStore, bus, clock, config.signup(), config.sessionIdleTimeout(),
-        config.sessionMaxAge(), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+        config.sessionMaxAge(), new LoginThrottle(accountStore, 5, 50, Duration.ofMinutes(15), clock));
     accounts.onRevoked(this::closeRevoked);
     this.permissions = config.auth() == AuthMode.ACCOUNTS ? new Permissions(accountStore, bus, clock) : null;
     if (permissions != null) {
@@ -130,6 +132,8 @@ public final class QuireServer implements AutoCloseable {
       permissions.onChanged(docId -> onStorePool(() -> agents.values().forEach(a -> a.accessChanged(docId))));
       permissions.onMemberChanged(userId -> onStorePool(() -> agents.values().stream()
           .filter(a -> userId.equals(a.userId())).forEach(Agent::membershipChanged)));
+      bus.subscribe(CommentsApi.CHANNEL,
+          (channel, docId) -> onStorePool(() -> agents.values().forEach(a -> a.commentsChanged(docId))));
     }
     Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
@@ -195,8 +199,12 @@ public final class QuireServer implements AutoCloseable {
         boolean ready = !stopping && store.isHealthy();
         ctx2.status(ready ? 200 : 503).result(ready ? "ready" : "not ready");
       });
-      cfg.routes.get("/metrics", ctx2 -> ctx2.header("Cache-Control", "no-store")
-          .contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE)));
+      cfg.routes.get("/metrics", ctx2 -> {
+        ctx2.header("Cache-Control", "no-store");
+        if (guard.admin(ctx2)) {
+          ctx2.contentType(METRICS_CONTENT_TYPE).result(meterRegistry.scrape(METRICS_CONTENT_TYPE));
+        }
+      });
       DocumentsApi documentsApi = new DocumentsApi(library, permissions, permissions != null ? accountStore : null);
       documentsApi.mount(cfg.routes);
       new HistoryApi(documentsApi, new HistoryReads(reads), COLLECTION).mount(cfg.routes);
@@ -209,6 +217,7 @@ public final class QuireServer implements AutoCloseable {
       if (permissions != null) {
         new SharingApi(documentsApi, permissions, accountStore).mount(cfg.routes);
         new OrganizationsApi(accountStore, permissions, clock).mount(cfg.routes);
+        new CommentsApi(documentsApi, commentStore, accountStore, bus, clock).mount(cfg.routes);
       }
       new AuthApi(accounts, guard, config.sessionMaxAge()).mount(cfg.routes);
       new WebApp().mount(cfg.routes);
@@ -233,18 +242,21 @@ public final class QuireServer implements AutoCloseable {
     DocumentStore store;
     DocumentCatalog catalog;
     AccountStore accountStore;
+    CommentStore commentStore;
     Function<ServerMetrics, ReadRouter> routing;
     if (config.databaseUrl() != null) {
       PostgresStore pg = PostgresStore.open(config.databaseUrl());
       store = pg;
       catalog = pg.catalog();
       accountStore = pg.accounts();
+      commentStore = pg.comments();
       routing = metrics -> ReadRouter.open(pg, config.databaseReplicaUrls(), metrics);
     } else {
       SqliteStore sqlite = SqliteStore.open(config.dataDir());
       store = sqlite;
       catalog = sqlite.catalog();
       accountStore = sqlite.accounts();
+      commentStore = sqlite.comments();
       routing = metrics -> ReadRouter.primaryOnly(sqlite, sqlite.catalog(), metrics);
     }
     Bus bus;
@@ -256,7 +268,7 @@ public final class QuireServer implements AutoCloseable {
     }
     QuireServer server;
     try {
-      server = new QuireServer(config, store, catalog, accountStore, bus, routing);
+      server = new QuireServer(config, store, catalog, accountStore, commentStore, bus, routing);
     } catch (RuntimeException e) {
       bus.close();
       store.close();

@@ -50,6 +50,12 @@ class TokenCommandTest {
       Run list = quire("token", "list", "--user", "ANN", "--data-dir", data.toString());
       assertEquals(0, list.exit(), list.err());
       assertTrue(list.out().contains("backup script") && !list.out().contains(token), list.out());
+      assertTrue(list.out().contains("\tnever\t"), "no expiry given: until revoked\n" + list.out());
+      Run expiring = quire("token", "create", "--user", "ann", "--name", "nightly", "--expires-in", "P30D",
+          "--data-dir", data.toString());
+      assertEquals(0, expiring.exit(), expiring.err());
+      assertEquals(200, status(server.httpUrl(), expiring.out().strip()));
+      assertEquals(1, quire("token", "create", "--user", "ann", "--expires-in", "P9999D", "--data-dir", data.toString()).exit());
       String id = list.out().substring(0, list.out().indexOf('\t'));
       server.close(); // a restarted server has no cached token: the revocation shows at once
       assertEquals(0, quire("token", "revoke", "--user", "ann", "--data-dir", data.toString(), id).exit());

@@ -18,8 +18,21 @@ public interface AccountStore {
   /** A signed-in browser: the hash of its cookie's value, whose it is, and when it was made and last used. */
   record Session(String idHash, String userId, long createdAt, long seenAt) {}
 
-  /** An API token, as listed: a public id (not the secret), its owner, a name and when it was made. */
-  record Token(String id, String userId, String name, long createdAt) {}
+  /**
+   * An API token, as listed: a public id (not the secret), its owner, a name, when it was made and
+   * when it stops working ({@code expiresAt}; null: when revoked).
+   */
+  record Token(String id, String userId, String name, long createdAt, Long expiresAt) {
+    /** A token that works until it is revoked. */
+    public Token(String id, String userId, String name, long createdAt) {
+      this(id, userId, name, createdAt, null);
+    }
+
+    /** Whether the token has stopped working by {@code now}. */
+    public boolean expired(long now) {
+      return expiresAt != null && now >= expiresAt;
+    }
+  }
 
   /** One person's role on one document. */
   record Grant(String docId, String userId, Role role) {}
@@ -139,4 +152,16 @@ public interface AccountStore {
 
   /** Removes a member; false, changing nothing, if they are not a member or are its last owner. */
   boolean removeMember(String orgId, String userId);
+
+  /**
+   * Records one failed login under each of {@code keys} at {@code at}, and forgets every failure
+   * recorded at or before {@code forgetUpTo} (under any key).
+   */
+  void addLoginFailure(List<String> keys, long at, long forgetUpTo);
+
+  /** The number of failed logins recorded under {@code key} after {@code since}. */
+  int loginFailures(String key, long since);
+
+  /** Forgets the failed logins recorded under {@code key}. */
+  void clearLoginFailures(String key);
 }

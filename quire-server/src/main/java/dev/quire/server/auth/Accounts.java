@@ -49,7 +49,15 @@ public final class Accounts {
   /** A new API token: the secret (shown once) and its listing. */
   public record NewToken(String secret, Token token) {}
 
-  private record Cached(Principal principal, Session session, long fetchedAt) {}
+  /** A principal as cached, with its session (for sessions) or the time its token expires (null: never). */
+  private record Cached(Principal principal, Session session, long fetchedAt, Long expiresAt) {
+    Cached(Principal principal, Session session, long fetchedAt) {
+      this(principal, session, fetchedAt, null);
+    }
+  }
+
+  /** The longest an API token may be made to last: beyond that, "until revoked" says it better. */
+  public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(3650);
 
   private final AccountStore store;
   private final Bus bus;
@@ -250,9 +258,16 @@ public final class Accounts {
   /** The principal of an API token, if it is live. */
   public Optional<Principal> byToken(String secret) {
     long now = clock.millis();
-    Cached c = cached(tokens, secret, now, hash -> store.tokenByHash(hash).flatMap(t -> store.userById(t.userId()))
-        .map(u -> new Cached(new Principal(u.id(), u.name(), u.admin(), null, hash), null, now)));
-    return c == null ? Optional.empty() : Optional.of(c.principal());
+    Cached c = cached(tokens, secret, now, hash -> store.tokenByHash(hash).flatMap(t -> store.userById(t.userId())
+        .map(u -> new Cached(new Principal(u.id(), u.name(), u.admin(), null, hash), null, now, t.expiresAt()))));
+    if (c == null) {
+      return Optional.empty();
+    }
+    if (c.expiresAt() != null && now >= c.expiresAt()) {
+      tokens.remove(c.principal().tokenHash());
+      return Optional.empty(); // kept in the list (marked expired) until its owner removes it
+    }
+    return Optional.of(c.principal());
   }
 
   /**
@@ -285,11 +300,21 @@ public final class Accounts {
   // ---- API tokens ----
 
   public NewToken createToken(String userId, String name) {
+    return createToken(userId, name, null);
+  }
+
+  /** A new token that stops working after {@code lifetime} (null: when revoked). */
+  public NewToken createToken(String userId, String name, Duration lifetime) {
+    if (lifetime != null && (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TOKEN_LIFETIME) > 0)) {
+      throw new AuthException(Problem.BAD_INPUT, "a token lasts from a moment to " + MAX_TOKEN_LIFETIME.toDays()
+          + " days, or until revoked");
+    }
     if (name == null || name.isBlank() || name.length() > MAX_TOKEN_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
       throw new AuthException(Problem.BAD_INPUT, "a token's name has 1 to " + MAX_TOKEN_NAME + " characters, no control characters");
     }
     String secret = Secrets.random();
-    Token t = new Token(Secrets.id(), userId, name.strip(), clock.millis());
+    long now = clock.millis();
+    Token t = new Token(Secrets.id(), userId, name.strip(), now, lifetime == null ? null : now + lifetime.toMillis());
     store.addToken(t, Secrets.hash(secret));
     return new NewToken(secret, t);
   }

@@ -2,28 +2,30 @@ package dev.quire.server.auth;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 /**
  * Slows password guessing: at most {@code perName} failed logins for one account name and
  * {@code perAddress} from one client address within {@code window}; past either, logins for that
  * name or from that address are refused (without checking the password) until the oldest failure
- * leaves the window. Kept in memory per server: in a cluster an attacker gets that many tries
- * per server, which still bounds the rate. The number of keys held is bounded, so a flood of
- * made-up names cannot grow memory without end.
+ * leaves the window.
+ *
+ * <p>The failures are counted in the store ({@link AccountStore#loginFailures}), not in memory: in
+ * a cluster every server sees the same count, so going round the load balancer's servers buys an
+ * attacker no extra tries, and a restart forgets nothing. Rows leave the store when they leave the
+ * window (each new failure deletes the expired ones), so a flood of made-up names cannot grow it
+ * without end; each failure has already cost the attacker a password hash and a request from the
+ * per-address rate limit.
  */
 public final class LoginThrottle {
-  static final int MAX_KEYS = 100_000;
-
+  private final AccountStore store;
   private final int perName;
   private final int perAddress;
   private final long windowMillis;
   private final Clock clock;
-  private final Map<String, ArrayDeque<Long>> failures = new ConcurrentHashMap<>();
 
-  public LoginThrottle(int perName, int perAddress, Duration window, Clock clock) {
+  public LoginThrottle(AccountStore store, int perName, int perAddress, Duration window, Clock clock) {
+    this.store = store;
     this.perName = perName;
     this.perAddress = perAddress;
     this.windowMillis = window.toMillis();
@@ -32,50 +34,26 @@ public final class LoginThrottle {
 
   /** Whether a login for {@code name} from {@code address} may be tried now. */
   public boolean allowed(String name, String address) {
-    return count("n:" + name) < perName && count("a:" + address) < perAddress;
+    long since = clock.millis() - windowMillis;
+    return store.loginFailures(nameKey(name), since) < perName
+        && store.loginFailures(addressKey(address), since) < perAddress;
   }
 
   public void failed(String name, String address) {
-    add("n:" + name);
-    add("a:" + address);
+    long now = clock.millis();
+    store.addLoginFailure(List.of(nameKey(name), addressKey(address)), now, now - windowMillis);
   }
 
   /** A successful login forgives the name's failures (not the address's). */
   public void succeeded(String name) {
-    failures.remove("n:" + name);
+    store.clearLoginFailures(nameKey(name));
   }
 
-  private int count(String key) {
-    ArrayDeque<Long> q = failures.get(key);
-    if (q == null) {
-      return 0;
-    }
-    synchronized (q) {
-      prune(q);
-      return q.size();
-    }
+  private static String nameKey(String name) {
+    return "n:" + name;
   }
 
-  private void add(String key) {
-    if (failures.size() >= MAX_KEYS) {
-      failures.values().removeIf(q -> {
-        synchronized (q) {
-          prune(q);
-          return q.isEmpty();
-        }
-      });
-    }
-    ArrayDeque<Long> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
-    synchronized (q) {
-      prune(q);
-      q.addLast(clock.millis());
-    }
-  }
-
-  private void prune(ArrayDeque<Long> q) {
-    long oldest = clock.millis() - windowMillis;
-    while (!q.isEmpty() && q.peekFirst() <= oldest) {
-      q.pollFirst();
-    }
+  private static String addressKey(String address) {
+    return "a:" + address;
   }
 }

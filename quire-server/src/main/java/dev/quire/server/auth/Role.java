@@ -11,13 +11,21 @@ public enum Role {
   OWNER,
   /** Edits the text and the title. */
   EDITOR,
-  /** Reads, and sees and sends presence; comments are not built yet, so it edits nothing. */
+  /**
+   * Reads, sees and sends presence, reads and writes comments, and anchors comments in the text
+   * (the "comment" format); changes nothing else.
+   */
   COMMENTER,
   /** Reads, and sees and sends presence (cursors); submits no op. */
   VIEWER;
 
   public boolean canEdit() {
     return this == OWNER || this == EDITOR;
+  }
+
+  /** Whether this role may read and write comments (and anchor them in the text). */
+  public boolean canComment() {
+    return this != VIEWER;
   }
 
   public boolean canShare() {

@@ -27,7 +27,7 @@ import java.time.Duration;
  * POST   /api/auth/logout   {}
  * POST   /api/auth/password {current, password}       ends every session of the person, starts a new one
  * GET    /api/tokens                                  my API tokens
- * POST   /api/tokens        {name}                    → the token, shown once
+ * POST   /api/tokens        {name, expiresInDays}     → the token, shown once (expiresInDays: 1–3650, or null: until revoked)
  * DELETE /api/tokens/{id}
  * </pre>
  */
@@ -74,7 +74,13 @@ public final class AuthApi {
       return out;
     }));
     routes.post("/api/tokens", ctx -> DocumentsApi.handle(ctx, c -> {
-      Accounts.NewToken t = accounts.createToken(me(c).userId(), text(DocumentsApi.body(c), "name"));
+      JsonNode body = DocumentsApi.body(c);
+      JsonNode days = body.get("expiresInDays");
+      if (days != null && !days.isNull() && !(days.canConvertToInt() && days.isIntegralNumber())) {
+        throw ApiError.BAD_REQUEST.failure("\"expiresInDays\" is a whole number of days, or null for never");
+      }
+      java.time.Duration lifetime = days == null || days.isNull() ? null : java.time.Duration.ofDays(days.intValue());
+      Accounts.NewToken t = accounts.createToken(me(c).userId(), text(body, "name"), lifetime);
       ObjectNode out = F.objectNode();
       out.put("secret", t.secret()).set("token", json(t.token()));
       c.status(201);
@@ -125,7 +131,8 @@ public final class AuthApi {
   }
 
   private static ObjectNode json(Token t) {
-    return F.objectNode().put("id", t.id()).put("name", t.name()).put("createdAt", t.createdAt());
+    ObjectNode o = F.objectNode().put("id", t.id()).put("name", t.name()).put("createdAt", t.createdAt());
+    return t.expiresAt() == null ? o.putNull("expiresAt") : o.put("expiresAt", t.expiresAt());
   }
 
   static String text(JsonNode body, String field) {

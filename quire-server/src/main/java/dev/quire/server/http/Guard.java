@@ -121,6 +121,34 @@ public final class Guard {
   }
 
   /**
+   * Whether a request outside {@code /api} may read what only administrators may ({@code
+   * /metrics}: it tells how busy the server is and how many people are on it); when not, the
+   * refusal is already written: 401 without a valid session or token, 403 for someone who is not
+   * an administrator. Everyone may in open mode. A scraper signs in with an administrator's API
+   * token ({@code Authorization: Bearer}).
+   */
+  public boolean admin(Context ctx) {
+    if (mode == AuthMode.OPEN) {
+      return true;
+    }
+    String authorization = ctx.header("Authorization");
+    Optional<Principal> p = identify(authorization, authorization == null ? ctx.cookie(COOKIE) : null);
+    if (p == null) {
+      refuse(ctx, ApiError.BAD_TOKEN, "the API token is not valid (revoked?)");
+      return false;
+    }
+    if (p.isEmpty()) {
+      refuse(ctx, ApiError.NOT_SIGNED_IN, "sign in first");
+      return false;
+    }
+    if (!p.get().admin()) {
+      refuse(ctx, ApiError.FORBIDDEN, "only administrators may read this");
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * Before a WebSocket upgrade (the wire's {@link dev.quire.server.wire.UpgradeGate}): the same
    * origin and sign-in checks as the API, answered with a bare status; the principal the
    * connection acts for, or null in open mode.

@@ -20,6 +20,7 @@ import dev.quire.server.collab.Subscriber;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.auth.Role;
+import dev.quire.server.catalog.Library;
 import dev.quire.server.wire.WireConnection;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -556,7 +557,7 @@ public final class Agent implements Subscriber {
   private CompletableFuture<Void> submit(ObjectNode msg) throws ProtocolException {
     String c = collection(msg);
     String d = docId(msg.get("d"));
-    mayEdit(d);
+    Role role = mayWrite(d);
     JsonNode seqNode = msg.get("seq");
     if (seqNode == null || !seqNode.isNumber() || seqNode.doubleValue() < 0
         || seqNode.doubleValue() != Math.rint(seqNode.doubleValue())) {
@@ -610,6 +611,10 @@ public final class Agent implements Subscriber {
       }
     } catch (OtException e) {
       throw new ProtocolException(e.code(), e.getMessage());
+    }
+    if (!role.canEdit() && (kind != StoredOp.Kind.EDIT || !c.equals(Library.DOCS) || !ContentPolicy.onlyComments(op))) {
+      throw new ProtocolException(ErrorCode.READ_ONLY, "you are a commenter of document \"" + d
+          + "\": you may add and remove comment anchors (the \"" + ContentPolicy.COMMENT + "\" format) and change nothing else");
     }
     String refused = op == null || ctx.access().open() ? null : ContentPolicy.problem(op);
     if (refused != null) {
@@ -810,12 +815,7 @@ public final class Agent implements Subscriber {
    * the connection is closed (4403), so it stops receiving the document's ops and presence.
    */
   public void accessChanged(String docId) {
-    boolean open;
-    synchronized (subscribed) {
-      open = subscribed.stream().anyMatch(k -> k.docId().equals(docId));
-    }
-    open = open || ctx.presence().channelsOf(this).stream().anyMatch(ch -> ch.endsWith("." + docId));
-    if (!open) {
+    if (!hasOpen(docId)) {
       return;
     }
     Role role = ctx.access().role(principal, docId);
@@ -824,6 +824,34 @@ public final class Agent implements Subscriber {
       return;
     }
     send(json(F.objectNode().put("a", ROLE_NOTICE).put("d", docId).put("role", role.key())));
+  }
+
+  /** Message action of the notice sent when the comments of an open document change. */
+  public static final String COMMENTS_NOTICE = "x-quire-comments";
+
+  /**
+   * The comments of {@code docId} changed (here or on another server): if this connection has the
+   * document open and may read its comments, it is told ({@code {"a":"x-quire-comments","d"}},
+   * which the sharedb client ignores), so the page reloads them.
+   */
+  public void commentsChanged(String docId) {
+    if (!hasOpen(docId)) {
+      return;
+    }
+    Role role = ctx.access().role(principal, docId);
+    if (role != null && role.canComment()) {
+      send(json(F.objectNode().put("a", COMMENTS_NOTICE).put("d", docId)));
+    }
+  }
+
+  /** Whether this connection has subscribed to {@code docId} (or its title) or joined its presence. */
+  private boolean hasOpen(String docId) {
+    synchronized (subscribed) {
+      if (subscribed.stream().anyMatch(k -> k.docId().equals(docId))) {
+        return true;
+      }
+    }
+    return ctx.presence().channelsOf(this).stream().anyMatch(ch -> ch.endsWith("." + docId));
   }
 
   /** Whose connection this is: a user id, or null in open mode. */
@@ -853,15 +881,20 @@ public final class Agent implements Subscriber {
     }
   }
 
-  private void mayEdit(String docId) throws ProtocolException {
+  /**
+   * The role of someone who may submit ops to {@code docId}: an editor or owner, or a commenter
+   * (whose ops the caller must check: comment anchors only).
+   */
+  private Role mayWrite(String docId) throws ProtocolException {
     Role role = ctx.access().role(principal, docId);
     if (role == null) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
     }
-    if (!role.canEdit()) {
+    if (!role.canComment()) {
       throw new ProtocolException(ErrorCode.READ_ONLY,
           "you are a " + role.key() + " of document \"" + docId + "\": it is read-only for you");
     }
+    return role;
   }
 
   /**

@@ -16,10 +16,15 @@ import java.util.Set;
  * only. The web app filters links again when it renders them (defence in depth).
  */
 final class ContentPolicy {
+  /**
+   * The format that anchors a comment thread to the text it is about: its value is the thread's
+   * id (or null to take the anchor away). It is the one thing a commenter may change.
+   */
+  static final String COMMENT = "comment";
   /** Quill's formats: the ones the toolbar makes, and the ones pasting HTML can make. */
   static final Set<String> ATTRIBUTES = Set.of("bold", "italic", "underline", "strike", "code", "link", "script",
       "color", "background", "font", "size", "align", "direction", "header", "list", "indent", "blockquote",
-      "code-block", "width", "height", "alt");
+      "code-block", "width", "height", "alt", COMMENT);
   static final Set<String> EMBEDS = Set.of("image", "video", "formula");
   static final Set<String> LINK_SCHEMES = Set.of("http", "https", "mailto", "tel");
   static final Set<String> MEDIA_SCHEMES = Set.of("http", "https");
@@ -42,6 +47,29 @@ final class ContentPolicy {
     return null;
   }
 
+  /**
+   * Whether {@code op} only anchors comments or takes anchors away: retains whose only attribute
+   * is {@link #COMMENT}, no text or embed inserted, nothing deleted, no other format changed. What
+   * a commenter may submit.
+   */
+  static boolean onlyComments(Delta op) {
+    for (int i = 0; i < op.size(); i++) {
+      Op o = op.get(i);
+      if (!o.isRetain() || o.embed() != null) {
+        return false;
+      }
+      AttributeMap a = o.attributes();
+      if (a != null) {
+        for (String key : a.keys()) {
+          if (!key.equals(COMMENT)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   private static String attributesProblem(AttributeMap attributes, int i) {
     if (attributes == null) {
       return null;
@@ -54,6 +82,9 @@ final class ContentPolicy {
       if (v.isContainerNode() || v.isTextual() && v.textValue().length() > MAX_VALUE_CHARS) {
         return "op[" + i + "]: the value of \"" + key + "\" must be a string of at most " + MAX_VALUE_CHARS
             + " characters, a number, a boolean or null";
+      }
+      if (key.equals(COMMENT) && !(v.isNull() || v.isTextual() && v.textValue().matches("[A-Za-z0-9_-]{1,64}"))) {
+        return "op[" + i + "]: a comment anchor is a comment thread's id";
       }
       if (key.equals("link") && v.isTextual() && !safe(v.textValue(), LINK_SCHEMES, false)) {
         return "op[" + i + "]: links may only be http, https, mailto or tel";

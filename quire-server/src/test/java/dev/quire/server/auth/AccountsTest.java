@@ -48,7 +48,7 @@ class AccountsTest {
   void open() {
     store = SqliteStore.open(dir.resolve("data"));
     accounts = new Accounts(store.accounts(), new InProcessBus(), clock, true, Duration.ofHours(1),
-        Duration.ofHours(10), new LoginThrottle(5, 50, Duration.ofMinutes(15), clock));
+        Duration.ofHours(10), new LoginThrottle(store.accounts(), 5, 50, Duration.ofMinutes(15), clock));
   }
 
   @AfterEach
@@ -88,6 +88,26 @@ class AccountsTest {
     assertTrue(accounts.byToken(t.secret()).isEmpty());
     AuthException e = assertThrows(AuthException.class, () -> accounts.revokeToken(user, t.token().id()));
     assertEquals(AuthException.Problem.NOT_FOUND, e.problem());
+  }
+
+  @Test
+  void anExpiredTokenIsRefusedEvenFromTheCache() {
+    String user = accounts.signup("ann", null, PASSWORD).user().id();
+    Accounts.NewToken t = accounts.createToken(user, "ci", Duration.ofHours(1));
+    assertEquals(now.get() + Duration.ofHours(1).toMillis(), t.token().expiresAt());
+    assertEquals("ann", accounts.byToken(t.secret()).orElseThrow().name());
+    now.addAndGet(Duration.ofHours(1).toMillis() - 1);
+    assertTrue(accounts.byToken(t.secret()).isPresent(), "a moment before it expires");
+    now.addAndGet(1);
+    assertTrue(accounts.byToken(t.secret()).isEmpty(), "at its expiry, though cached a moment ago");
+    assertTrue(accounts.tokens(user).get(0).expired(now.get()), "listed, as expired, until removed");
+    Accounts.NewToken forever = accounts.createToken(user, "ops");
+    now.addAndGet(Duration.ofDays(3650).toMillis());
+    assertTrue(accounts.byToken(forever.secret()).isPresent(), "without an expiry a token works until revoked");
+    for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(3651)}) {
+      AuthException e = assertThrows(AuthException.class, () -> accounts.createToken(user, "x", bad), bad.toString());
+      assertEquals(AuthException.Problem.BAD_INPUT, e.problem());
+    }
   }
 
   @Test

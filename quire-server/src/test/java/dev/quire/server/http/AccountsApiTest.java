@@ -223,6 +223,15 @@ class AccountsApiTest {
     assertEquals(201, made.status(), made.body());
     String secret = made.json().get("secret").asText();
     String id = made.json().get("token").get("id").asText();
+    assertTrue(made.json().get("token").get("expiresAt").isNull(), "without expiresInDays: until revoked");
+    Http.Reply expiring = ann.send("POST", "/api/tokens", "{\"name\":\"short\",\"expiresInDays\":7}");
+    assertEquals(7L * 24 * 3600 * 1000, expiring.json().get("token").get("expiresAt").asLong()
+        - expiring.json().get("token").get("createdAt").asLong());
+    for (String bad : new String[] {"0", "3651", "1.5", "\"7\""}) {
+      assertEquals("ERR_API_BAD_REQUEST", ann.send("POST", "/api/tokens", "{\"name\":\"x\",\"expiresInDays\":" + bad + "}")
+          .errorCode(), bad);
+    }
+    ann.send("DELETE", "/api/tokens/" + expiring.json().get("token").get("id").asText(), null);
     assertEquals(id, ann.get("/api/tokens").json().get("tokens").get(0).get("id").asText());
     assertFalse(ann.get("/api/tokens").body().contains(secret), "a token is shown once");
     Http http = new Http(server.httpUrl());
@@ -235,6 +244,30 @@ class AccountsApiTest {
     assertEquals(401, after.status());
     assertEquals("ERR_AUTH_BAD_TOKEN", after.errorCode());
     assertThrows(CompletionException.class, () -> WsClient.open(ws(), Map.of("Authorization", "Bearer " + secret)));
+  }
+
+  @Test
+  void metricsAreForAdministratorsOnly() {
+    String link = server.server().setupLink().orElseThrow();
+    Browser admin = browser();
+    assertEquals(200, admin.send("POST", "/api/auth/setup", "{\"secret\":\"" + link.substring(link.indexOf('#') + 1)
+        + "\",\"name\":\"root\",\"password\":\"" + PASSWORD + "\"}").status());
+    Browser ann = browser().signUp("ann", PASSWORD);
+    Http http = new Http(server.httpUrl());
+    Http.Reply anonymous = http.request("GET", "/metrics", null);
+    assertEquals(401, anonymous.status());
+    assertEquals("ERR_AUTH_NOT_SIGNED_IN", anonymous.errorCode());
+    assertFalse(anonymous.body().contains("quire_"), anonymous.body());
+    Http.Reply notAdmin = ann.get("/metrics");
+    assertEquals(403, notAdmin.status());
+    assertEquals("ERR_AUTH_FORBIDDEN", notAdmin.errorCode());
+    assertEquals("ERR_AUTH_BAD_TOKEN", http.request("GET", "/metrics", null, "Authorization", "Bearer nonsense").errorCode());
+    assertTrue(admin.get("/metrics").body().contains("quire_connections"), "the administrator's browser may read them");
+    String token = admin.send("POST", "/api/tokens", "{\"name\":\"prometheus\"}").json().get("secret").asText();
+    Http.Reply scraper = http.request("GET", "/metrics", null, "Authorization", "Bearer " + token);
+    assertEquals(200, scraper.status());
+    assertTrue(scraper.body().contains("quire_connections"), scraper.body());
+    assertEquals("no-store", scraper.header("Cache-Control"));
   }
 
   @Test

@@ -58,6 +58,31 @@ class ClusterDocumentsApiTest {
     }
   }
 
+  @Test
+  void failedLoginsOnOneServerCountOnTheOther() {
+    requireRedis();
+    try (ThrowawayDatabase db = ThrowawayDatabase.create()) {
+      Map<String, String> cluster = Map.of("database-url", db.url(), "redis-url", REDIS, "auth", "accounts");
+      try (TestServer a = TestServer.start(dir.resolve("a"), cluster);
+          TestServer b = TestServer.start(dir.resolve("b"), cluster)) {
+        String password = "correct horse battery";
+        new Browser(a.httpUrl()).signUp("ann", password);
+        for (int i = 0; i < 5; i++) {
+          TestServer guessedAt = i % 2 == 0 ? a : b;
+          assertEquals("ERR_AUTH_BAD_CREDENTIALS", new Browser(guessedAt.httpUrl()).send("POST", "/api/auth/login",
+              "{\"name\":\"ann\",\"password\":\"guess " + i + "\"}").errorCode());
+        }
+        for (TestServer s : new TestServer[] {a, b}) {
+          Http.Reply r = new Browser(s.httpUrl()).send("POST", "/api/auth/login",
+              "{\"name\":\"ann\",\"password\":\"" + password + "\"}");
+          assertEquals("ERR_AUTH_THROTTLED", r.errorCode(), "five failures spread over two servers are five");
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String first(JsonNode list) {
     return list.path("documents").path(0).path("title").asText(null);
   }

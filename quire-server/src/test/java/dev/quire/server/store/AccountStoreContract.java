@@ -50,6 +50,24 @@ public abstract class AccountStoreContract {
   }
 
   @Test
+  void failedLoginsAreCountedPerKeyWithinTheWindowAndForgottenAfterIt() {
+    accounts.addLoginFailure(List.of("n:ann", "a:10.0.0.1"), 1000, 0);
+    accounts.addLoginFailure(List.of("n:ann", "a:10.0.0.2"), 2000, 0);
+    accounts.addLoginFailure(List.of("n:bob", "a:10.0.0.1"), 3000, 0);
+    assertEquals(2, accounts.loginFailures("n:ann", 0));
+    assertEquals(1, accounts.loginFailures("n:ann", 1000), "only failures after the window's start count");
+    assertEquals(2, accounts.loginFailures("a:10.0.0.1", 0));
+    assertEquals(0, accounts.loginFailures("n:carol", 0));
+    accounts.clearLoginFailures("n:ann");
+    assertEquals(0, accounts.loginFailures("n:ann", 0));
+    assertEquals(2, accounts.loginFailures("a:10.0.0.1", 0), "forgiving a name keeps the address's failures");
+    accounts.addLoginFailure(List.of("n:dave"), 5000, 3000);
+    assertEquals(0, accounts.loginFailures("a:10.0.0.1", 0), "failures that left the window are deleted");
+    assertEquals(0, accounts.loginFailures("n:bob", 0));
+    assertEquals(1, accounts.loginFailures("n:dave", 0));
+  }
+
+  @Test
   void aUserReadsBackByIdNameAndEmailWhateverTheirCase() {
     User ann = user("u1", "Ann", "Ann@Example.org");
     assertTrue(accounts.addUser(ann));
@@ -111,6 +129,9 @@ public abstract class AccountStoreContract {
     Token t = new Token("t1", "u1", "ci", 100);
     accounts.addToken(t, "th1");
     accounts.addToken(new Token("t2", "u2", "bob's", 100), "th2");
+    accounts.addToken(new Token("t3", "u2", "temporary", 101, 5000L), "th3");
+    assertEquals(new Token("t3", "u2", "temporary", 101, 5000L), accounts.tokenByHash("th3").orElseThrow());
+    assertEquals(null, accounts.tokenByHash("th2").orElseThrow().expiresAt());
     assertEquals(Optional.of(t), accounts.tokenByHash("th1"));
     assertEquals(List.of(t), accounts.tokensOf("u1"));
     assertTrue(accounts.removeToken("u2", "t1").isEmpty(), "bob cannot revoke ann's token");

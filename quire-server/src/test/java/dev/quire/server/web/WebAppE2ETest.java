@@ -137,6 +137,18 @@ class WebAppE2ETest {
   }
 
   @Test
+  void pastedHtmlRunsNoScriptAndKeepsNoUnsafeLink() {
+    passes("paste-html-is-sanitised");
+  }
+
+  @Test
+  void aCommenterCommentsOnSelectedTextAndTheOwnerSeesAndAnswersItLive() {
+    try (TestServer accounts = TestServer.start(dir.resolve("comments"), Map.of("auth", "accounts"))) {
+      passes(accounts, "comments");
+    }
+  }
+
+  @Test
   void theHomePageCreatesFindsRenamesAndDeletesWithUndo() {
     passes("home-page");
   }

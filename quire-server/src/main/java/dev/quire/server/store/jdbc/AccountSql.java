@@ -105,6 +105,17 @@ final class AccountSql {
     }
   }
 
+  /** The single number a query answers (a count). */
+  static int count(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   private static void bind(PreparedStatement ps, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       if (args[i] instanceof Long l) {
@@ -144,9 +155,30 @@ final class AccountSql {
     return rows(c, sql, rs -> rs.getString(1), arg);
   }
 
+  static int addToken(Connection c, Token t, String hash) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO api_tokens (id, hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, t.id());
+      ps.setString(2, hash);
+      ps.setString(3, t.userId());
+      ps.setString(4, t.name());
+      ps.setLong(5, t.createdAt());
+      if (t.expiresAt() == null) {
+        ps.setNull(6, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(6, t.expiresAt());
+      }
+      return ps.executeUpdate();
+    }
+  }
+
   static List<Token> tokens(Connection c, String where, String arg) throws SQLException {
-    return rows(c, "SELECT id, user_id, name, created_at FROM api_tokens WHERE " + where + " = ? ORDER BY created_at, id",
-        rs -> new Token(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)), arg);
+    return rows(c, "SELECT id, user_id, name, created_at, expires_at FROM api_tokens WHERE " + where
+        + " = ? ORDER BY created_at, id", rs -> {
+          long expires = rs.getLong(5);
+          Long expiresAt = rs.wasNull() ? null : expires;
+          return new Token(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), expiresAt);
+        }, arg);
   }
 
   static void setRole(Connection c, String docId, String userId, Role role) throws SQLException {

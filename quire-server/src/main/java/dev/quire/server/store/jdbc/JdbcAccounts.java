@@ -92,8 +92,7 @@ public final class JdbcAccounts implements AccountStore {
 
   @Override
   public void addToken(Token t, String hash) {
-    write("add an API token", c -> AccountSql.update(c, "INSERT INTO api_tokens (id, hash, user_id, name, created_at) "
-        + "VALUES (?, ?, ?, ?, ?)", t.id(), hash, t.userId(), t.name(), t.createdAt()));
+    write("add an API token", c -> AccountSql.addToken(c, t, hash));
   }
 
   @Override
@@ -231,6 +230,28 @@ public final class JdbcAccounts implements AccountStore {
   @Override
   public boolean removeMember(String orgId, String userId) {
     return write("remove a member of " + orgId, c -> OrgSql.remove(c, orgId, userId));
+  }
+
+  @Override
+  public void addLoginFailure(List<String> keys, long at, long forgetUpTo) {
+    write("record a failed login", c -> {
+      AccountSql.update(c, "DELETE FROM login_failures WHERE at <= ?", forgetUpTo);
+      for (String key : keys) {
+        AccountSql.update(c, "INSERT INTO login_failures (key, at) VALUES (?, ?)", key, at);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public int loginFailures(String key, long since) {
+    return read("count failed logins", c -> AccountSql.count(c, "SELECT count(*) FROM login_failures WHERE key = ? AND at > ?",
+        key, since));
+  }
+
+  @Override
+  public void clearLoginFailures(String key) {
+    write("forget failed logins", c -> AccountSql.update(c, "DELETE FROM login_failures WHERE key = ?", key));
   }
 
   private <T> T read(String what, Work<T> work) {

@@ -10,8 +10,10 @@ import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
 import dev.quire.server.auth.AccountStore;
+import dev.quire.server.comments.CommentStore;
 import dev.quire.server.store.jdbc.JdbcAccounts;
 import dev.quire.server.store.jdbc.JdbcCatalog;
+import dev.quire.server.store.jdbc.JdbcComments;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,6 +52,7 @@ public final class PostgresStore implements DocumentStore {
   private final PostgresGroupCommit commits;
   private final DocumentCatalog catalog;
   private final AccountStore accounts;
+  private final CommentStore comments;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
     this(url, db, COMMITTERS);
@@ -62,11 +65,17 @@ public final class PostgresStore implements DocumentStore {
     // Every catalog statement is idempotent, so reads and writes alike may be retried once.
     this.catalog = new JdbcCatalog((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
     this.accounts = new JdbcAccounts((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
+    this.comments = new JdbcComments((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
   }
 
   /** People, sessions, tokens and document roles, in the same database and on the same pool. */
   public AccountStore accounts() {
     return accounts;
+  }
+
+  /** Comment threads, in the same database and on the same connections. */
+  public CommentStore comments() {
+    return comments;
   }
 
   /** The document catalog, in the same database and on the same pool. */

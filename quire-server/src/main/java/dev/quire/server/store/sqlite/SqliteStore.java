@@ -10,8 +10,10 @@ import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
 import dev.quire.server.auth.AccountStore;
+import dev.quire.server.comments.CommentStore;
 import dev.quire.server.store.jdbc.JdbcAccounts;
 import dev.quire.server.store.jdbc.JdbcCatalog;
+import dev.quire.server.store.jdbc.JdbcComments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,7 @@ public final class SqliteStore implements DocumentStore {
   private final SqliteConnections db;
   private final DocumentCatalog catalog;
   private final AccountStore accounts;
+  private final CommentStore comments;
 
   private SqliteStore(Path file, SqliteConnections db) {
     this.file = file;
@@ -60,6 +63,7 @@ public final class SqliteStore implements DocumentStore {
     // Catalog writes take the store's one writer: they queue with commits.
     this.catalog = new JdbcCatalog((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
     this.accounts = new JdbcAccounts((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
+    this.comments = new JdbcComments((what, work) -> db.read(what, work::run), (what, work) -> db.write(what, work::run));
   }
 
   /**
@@ -96,6 +100,11 @@ public final class SqliteStore implements DocumentStore {
   /** People, sessions, tokens and document roles, in the same file and on the same connections. */
   public AccountStore accounts() {
     return accounts;
+  }
+
+  /** Comment threads, in the same database and on the same connections. */
+  public CommentStore comments() {
+    return comments;
   }
 
   /** The database file. */

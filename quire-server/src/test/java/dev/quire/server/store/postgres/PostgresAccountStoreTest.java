@@ -29,7 +29,7 @@ class PostgresAccountStoreTest extends AccountStoreContract {
   @Override
   protected DocumentStore newStore() throws SQLException {
     PostgresStore opened = db.openEmptied(
-        "documents, organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
+        "comments, comment_threads, login_failures, documents, organization_members, share_link_members, share_links, document_roles, api_tokens, sessions, setup, users");
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       st.executeUpdate("DELETE FROM organizations WHERE id <> 'default'"); // "default" is the schema's own
     }
