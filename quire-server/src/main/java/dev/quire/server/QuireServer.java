@@ -138,13 +138,14 @@ public final class QuireServer implements AutoCloseable {
     Guard guard = new Guard(config.auth(), accounts, new Origins(config.allowedOrigins()),
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
     History history = new History(store);
+    HistoryReads historyReads = new HistoryReads(reads);
     this.catalogSync = new CatalogSync(catalog);
     // Listings and searches may be served by a read replica fresh enough for the person listing.
     Library library = new Library(reads.catalog(), registry, titleRegistry, history, clock, serverId);
     library.syncTitles(catalogSync);
     // A title edit is an edit of its document: both set "last edited by".
     ServerContext.EditListener edits = (collection, docId, user) -> catalogSync.edited(docId, user, clock.millis());
-    ServerContext ctx = new ServerContext(List.of(registry, titleRegistry), new PresenceHub(bus, serverId), store, history, storePool,
+    ServerContext ctx = new ServerContext(List.of(registry, titleRegistry), new PresenceHub(bus, serverId), historyReads, storePool,
         config.limits(), config.rateLimit(), config.rateBurst(), config.maxInbox(), clock, metrics, edits,
         permissions != null ? permissions : Access.OPEN);
     WireListener listener = new WireListener() {
@@ -207,7 +208,7 @@ public final class QuireServer implements AutoCloseable {
       });
       DocumentsApi documentsApi = new DocumentsApi(library, permissions, permissions != null ? accountStore : null);
       documentsApi.mount(cfg.routes);
-      new HistoryApi(documentsApi, new HistoryReads(reads), COLLECTION).mount(cfg.routes);
+      new HistoryApi(documentsApi, historyReads, COLLECTION).mount(cfg.routes);
       // A change through the API must show in its author's next reads, even those a replica serves.
       cfg.routes.after("/api/*", ctx2 -> {
         if (!Guard.readOnly(ctx2) && ctx2.status().getCode() < 400) {

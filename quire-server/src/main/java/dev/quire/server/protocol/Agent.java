@@ -14,6 +14,7 @@ import dev.quire.ot.json.DeltaJson;
 import dev.quire.ot.json.JsonText;
 import dev.quire.server.collab.DocumentRegistry;
 import dev.quire.server.collab.DocumentSequencer;
+import dev.quire.server.collab.History;
 import dev.quire.server.collab.Snapshots;
 import dev.quire.server.collab.Submission;
 import dev.quire.server.collab.Subscriber;
@@ -695,8 +696,15 @@ public final class Agent implements Subscriber {
         }
         ctx.storeExecutor().execute(() -> {
           try {
-            long at = byTime ? ctx.store().versionAt(c, d, ts) : v;
-            var state = ctx.history().at(c, d, Math.min(at, head));
+            // From a read replica when it gives exactly what the primary would (HistoryReads).
+            String reader = principal == null ? "" : principal.userId();
+            History.State state = byTime ? ctx.history().atTime(reader, c, d, ts).state()
+                : ctx.history().atVersion(reader, c, d, v).state();
+            if (state == null || state.version() > head) {
+              // Ops committed since this server's copy was read: answer as of its version, as the
+              // client's ops will be.
+              state = head == 0 ? new History.State(0, null, null) : ctx.history().atVersion(reader, c, d, head).state();
+            }
             send(snapshotReply(msg, id, Snapshots.json(state.version(), state.type(), state.data())));
           } catch (RuntimeException e) {
             log.warn("conn={} history read of {} failed: {}", conn.id(), d, e.toString());

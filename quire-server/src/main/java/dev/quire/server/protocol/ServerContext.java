@@ -2,10 +2,9 @@ package dev.quire.server.protocol;
 
 import dev.quire.ot.OtLimits;
 import dev.quire.server.collab.DocumentRegistry;
-import dev.quire.server.collab.History;
+import dev.quire.server.collab.HistoryReads;
 import dev.quire.server.collab.PresenceHub;
 import dev.quire.server.metrics.ServerMetrics;
-import dev.quire.server.store.DocumentStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -16,8 +15,7 @@ import java.util.stream.Collectors;
  *
  * @param registries the open documents, one registry per collection (documents, titles)
  * @param presence presence channels
- * @param store the document store (for history reads)
- * @param history past versions of documents
+ * @param history past versions of documents (from a read replica when one gives exactly the primary's answer)
  * @param storeExecutor where blocking store reads run
  * @param limits op and document limits
  * @param rateLimit messages per second a connection may send on average
@@ -31,8 +29,7 @@ import java.util.stream.Collectors;
 public record ServerContext(
     List<DocumentRegistry> registries,
     PresenceHub presence,
-    DocumentStore store,
-    History history,
+    HistoryReads history,
     Executor storeExecutor,
     OtLimits limits,
     double rateLimit,
