@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.server.testing.Await;
 import dev.quire.server.testing.Msg;
 import dev.quire.server.testing.TestServer;
 import dev.quire.server.testing.ThrowawayPostgres;
+import dev.quire.server.testing.ThrowawayReplication;
 import dev.quire.server.testing.WsClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the API shows in its author's next listing even while the replica's replay is paused.
  */
 class ReplicaServerTest {
+  private static ThrowawayReplication cluster;
   private static ThrowawayPostgres primary;
   private static ThrowawayPostgres replica;
 
@@ -32,17 +32,15 @@ class ReplicaServerTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    primary = ThrowawayPostgres.start();
-    replica = ThrowawayPostgres.replicaOf(primary);
+    cluster = ThrowawayReplication.start();
+    primary = cluster.primary();
+    replica = cluster.replica();
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
-    if (replica != null) {
-      replica.close();
-    }
-    if (primary != null) {
-      primary.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -59,12 +57,12 @@ class ReplicaServerTest {
       editor.request(Msg.subscribe(id), m -> "s".equals(m.path("a").asText()));
       assertFalse(Msg.isError(editor.request(Msg.insert(id, 1, 1, 0, "hello"), Msg.ackOrError(1))));
 
-      await(() -> {
+      Await.until(() -> {
         JsonNode v2 = http.get("/api/documents/" + id + "/history?version=2").json();
         assertEquals("[{\"insert\":\"hello\\n\"}]", v2.path("data").toString());
         return served(http, "history") > 0;
       }, "a history read served by the replica");
-      await(() -> {
+      Await.until(() -> {
         assertEquals("Plan", titles(http));
         return served(http, "list") > 0;
       }, "a listing served by the replica");
@@ -101,15 +99,5 @@ class ReplicaServerTest {
       }
     }
     return sum;
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling a condition with a deadline
-    }
   }
 }

@@ -44,21 +44,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
   /** Creates and starts one; skips the test if PostgreSQL's binaries are missing (fails under CI=true). */
   public static ThrowawayPostgres start() throws Exception {
     Path bin = requireBin();
-    boolean root = "root".equals(System.getProperty("user.name"));
-    Path dir = Files.createTempDirectory("quire-pg-");
-    ThrowawayPostgres pg = new ThrowawayPostgres(dir, bin, freePort(), root);
-    try {
-      if (root) {
-        pg.run("chown", "postgres:postgres", dir.toString());
-      }
-      pg.run(bin.resolve("initdb").toString(), "-D", pg.data().toString(), "-A", "trust", "-U", "postgres",
-          "-E", "UTF8", "--no-sync");
-      pg.startAgain();
-    } catch (Exception | AssertionError e) {
-      pg.close();
-      throw e;
-    }
-    return pg;
+    return make("quire-pg-", bin, "root".equals(System.getProperty("user.name")), pg ->
+        pg.run(bin.resolve("initdb").toString(), "-D", pg.data().toString(), "-A", "trust", "-U", "postgres",
+            "-E", "UTF8", "--no-sync"));
   }
 
   /**
@@ -66,21 +54,32 @@ public final class ThrowawayPostgres implements AutoCloseable {
    * own, and returns once it accepts connections; close it before the primary.
    */
   public static ThrowawayPostgres replicaOf(ThrowawayPostgres primary) throws Exception {
-    Path dir = Files.createTempDirectory("quire-pg-replica-");
-    ThrowawayPostgres replica = new ThrowawayPostgres(dir, primary.bin, freePort(), primary.root);
+    return make("quire-pg-replica-", primary.bin, primary.root, replica ->
+        replica.run(primary.bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+            String.valueOf(primary.port), "-U", "postgres", "-D", replica.data().toString(), "-R", "-X", "stream",
+            "-c", "fast", "--no-sync"));
+  }
+
+  /** How a new cluster's data folder is made (initdb, pg_basebackup). */
+  @FunctionalInterface
+  private interface Setup {
+    void run(ThrowawayPostgres pg) throws Exception;
+  }
+
+  /** A folder owned by postgres, {@code setup} to fill it, then start; everything removed on failure. */
+  private static ThrowawayPostgres make(String prefix, Path bin, boolean root, Setup setup) throws Exception {
+    ThrowawayPostgres pg = new ThrowawayPostgres(Files.createTempDirectory(prefix), bin, freePort(), root);
     try {
-      if (replica.root) {
-        replica.run("chown", "postgres:postgres", dir.toString());
+      if (root) {
+        pg.run("chown", "postgres:postgres", pg.dir.toString());
       }
-      replica.run(primary.bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
-          String.valueOf(primary.port), "-U", "postgres", "-D", replica.data().toString(), "-R", "-X", "stream",
-          "-c", "fast", "--no-sync");
-      replica.startAgain();
+      setup.run(pg);
+      pg.startAgain();
     } catch (Exception | AssertionError e) {
-      replica.close();
+      pg.close();
       throw e;
     }
-    return replica;
+    return pg;
   }
 
   /**

@@ -2,12 +2,12 @@ package dev.quire.server.store.replica;
 
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.ForwardingStore;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -20,12 +20,11 @@ import java.util.concurrent.Executor;
  * a snapshot of a version never changes — so opens need no reader's freshness. Everything else,
  * commits first, goes to the primary.
  */
-final class OpeningStore implements DocumentStore {
-  private final DocumentStore primary;
+final class OpeningStore extends ForwardingStore {
   private final ReadRouter router;
 
   OpeningStore(DocumentStore primary, ReadRouter router) {
-    this.primary = primary;
+    super(primary);
     this.router = router;
   }
 
@@ -34,7 +33,7 @@ final class OpeningStore implements DocumentStore {
     Replica r = router.anyUp();
     if (r == null) {
       router.count("open", router.noneUp());
-      return primary.readForOpen(collection, docId);
+      return real.readForOpen(collection, docId);
     }
     Opening part;
     try {
@@ -42,7 +41,7 @@ final class OpeningStore implements DocumentStore {
     } catch (StoreException e) {
       router.markDown(r, e);
       router.count("open", Route.REPLICA_FAILED);
-      return primary.readForOpen(collection, docId);
+      return real.readForOpen(collection, docId);
     }
     long from = part.snapshot().map(StoredSnapshot::version).orElse(0L);
     List<StoredOp> ops = new ArrayList<>(part.ops());
@@ -50,68 +49,25 @@ final class OpeningStore implements DocumentStore {
     for (StoredOp op : ops) {
       if (op.version() != next++) {
         router.count("open", Route.DOCUMENT_BEHIND); // not a prefix: never expected, but never trusted either
-        return primary.readForOpen(collection, docId);
+        return real.readForOpen(collection, docId);
       }
     }
-    List<StoredOp> tail = primary.ops(collection, docId, next, Long.MAX_VALUE);
+    List<StoredOp> tail = real.ops(collection, docId, next, Long.MAX_VALUE);
     if (!tail.isEmpty() && tail.get(0).version() != next) {
       // The primary no longer has the ops after the replica's snapshot (compacted): its own newest
       // snapshot is past them.
       router.count("open", Route.DOCUMENT_BEHIND);
-      return primary.readForOpen(collection, docId);
+      return real.readForOpen(collection, docId);
     }
     ops.addAll(tail);
     router.count("open", Route.REPLICA);
     return new Opening(part.snapshot(), ops);
   }
 
-  @Override
-  public CommitResult commit(String collection, String docId, List<StoredOp> ops) {
-    return primary.commit(collection, docId, ops);
-  }
-
+  /** The primary's own asynchronous commit (PostgreSQL groups commits without holding a thread). */
   @Override
   public CompletableFuture<CommitResult> commitAsync(String collection, String docId, List<StoredOp> ops,
       Executor executor) {
-    return primary.commitAsync(collection, docId, ops, executor);
+    return real.commitAsync(collection, docId, ops, executor);
   }
-
-  @Override
-  public long headVersion(String collection, String docId) {
-    return primary.headVersion(collection, docId);
-  }
-
-  @Override
-  public List<StoredOp> ops(String collection, String docId, long from, long to) {
-    return primary.ops(collection, docId, from, to);
-  }
-
-  @Override
-  public Optional<StoredOp> findBySource(String collection, String docId, String src, long seq) {
-    return primary.findBySource(collection, docId, src, seq);
-  }
-
-  @Override
-  public long versionAt(String collection, String docId, long timestamp) {
-    return primary.versionAt(collection, docId, timestamp);
-  }
-
-  @Override
-  public void writeSnapshot(StoredSnapshot snapshot) {
-    primary.writeSnapshot(snapshot);
-  }
-
-  @Override
-  public Optional<StoredSnapshot> snapshotAtOrBefore(String collection, String docId, long atMost) {
-    return primary.snapshotAtOrBefore(collection, docId, atMost);
-  }
-
-  @Override
-  public boolean isHealthy() {
-    return primary.isHealthy();
-  }
-
-  /** Closes nothing: the primary and the replicas belong to their owners. */
-  @Override
-  public void close() {}
 }

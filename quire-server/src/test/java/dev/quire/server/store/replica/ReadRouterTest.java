@@ -12,16 +12,15 @@ import dev.quire.server.store.DocumentStore;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredOp.Kind;
 import dev.quire.server.store.postgres.PostgresStore;
+import dev.quire.server.testing.Await;
 import dev.quire.server.testing.Seeds;
 import dev.quire.server.testing.ThrowawayPostgres;
+import dev.quire.server.testing.ThrowawayReplication;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +36,7 @@ class ReadRouterTest {
   private static final String DOCS = "docs";
   private static final AtomicLong DOC_IDS = new AtomicLong();
 
-  private static ThrowawayPostgres primary;
+  private static ThrowawayReplication cluster;
   private static ThrowawayPostgres replica;
   private static PostgresStore store;
 
@@ -47,9 +46,9 @@ class ReadRouterTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    primary = ThrowawayPostgres.start();
-    store = PostgresStore.open(primary.url()); // migrates; the replica receives the schema by replication
-    replica = ThrowawayPostgres.replicaOf(primary);
+    cluster = ThrowawayReplication.start();
+    replica = cluster.replica();
+    store = PostgresStore.open(cluster.primary().url()); // migrates; the replica gets the schema by replication
   }
 
   @AfterAll
@@ -57,11 +56,8 @@ class ReadRouterTest {
     if (store != null) {
       store.close();
     }
-    if (replica != null) {
-      replica.close();
-    }
-    if (primary != null) {
-      primary.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -70,7 +66,7 @@ class ReadRouterTest {
     meters = new SimpleMeterRegistry();
     router = ReadRouter.open(store, List.of(replica.url()), new ServerMetrics(meters));
     history = new HistoryReads(router);
-    await(() -> router.replicasUp().get("replica-1"), "the replica answers a poll");
+    Await.until(() -> router.replicasUp().get("replica-1"), "the replica answers a poll");
   }
 
   @AfterEach
@@ -84,13 +80,13 @@ class ReadRouterTest {
     String doc = newDocument(5);
     // The reader has seen nothing yet, so only the document's version decides; it arrives by
     // replication within moments.
-    await(() -> {
+    Await.until(() -> {
       HistoryReads.Answer a = history.atVersion("ann", DOCS, doc, 3);
       assertEquals("[{\"insert\":\"ab\\n\"}]", text(a)); // exact wherever it was read
       return reads("history", "replica") > 0;
     }, "a history read served by the replica");
     double before = reads("list", "replica");
-    await(() -> {
+    Await.until(() -> {
       router.catalog().list(new DocumentCatalog.Query(null, DocumentCatalog.Sort.RECENT, false, 10, "ann"));
       return reads("list", "replica") > before;
     }, "a listing served by the replica");
@@ -99,7 +95,7 @@ class ReadRouterTest {
   @Test
   void withReplayPausedAReadOfTheNewestVersionGoesToThePrimaryAndReturnsIt() throws Exception {
     String doc = newDocument(3);
-    await(() -> history.atVersion("bob", DOCS, doc, 3).state() != null && reads("history", "replica") > 0,
+    Await.until(() -> history.atVersion("bob", DOCS, doc, 3).state() != null && reads("history", "replica") > 0,
         "the replica serves the document");
     replica.pauseReplay();
     commitEdits(doc, 3, 4); // versions 3..6: the replica stops at 3
@@ -158,7 +154,7 @@ class ReadRouterTest {
   @Test
   void aStoppedReplicaFailsNoReadAndServesAgainOnceItIsBack() throws Exception {
     String doc = newDocument(4);
-    await(() -> history.atVersion("eve", DOCS, doc, 4).state() != null && reads("history", "replica") > 0,
+    Await.until(() -> history.atVersion("eve", DOCS, doc, 4).state() != null && reads("history", "replica") > 0,
         "the replica serves the document");
     replica.stopImmediately();
     try {
@@ -173,7 +169,7 @@ class ReadRouterTest {
       replica.startAgain();
     }
     double before = reads("history", "replica");
-    await(() -> {
+    Await.until(() -> {
       history.atVersion("eve", DOCS, doc, 2);
       return reads("history", "replica") > before;
     }, "the replica, back, serves reads again");
@@ -183,7 +179,7 @@ class ReadRouterTest {
   void anOpenReadsTheReplicaAndOnlyTheNewestOpsFromThePrimary() throws Exception {
     String doc = newDocument(6);
     DocumentStore opening = router.store();
-    await(() -> {
+    Await.until(() -> {
       assertEquals(store.readForOpen(DOCS, doc), opening.readForOpen(DOCS, doc));
       return reads("open", "replica") > 0;
     }, "an open served by the replica");
@@ -223,15 +219,5 @@ class ReadRouterTest {
   private double reads(String kind, String target) {
     return meters.find("quire.replica.reads").tags("read", kind, "target", target).counters().stream()
         .mapToDouble(Counter::count).sum();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling a condition with a deadline
-    }
   }
 }
