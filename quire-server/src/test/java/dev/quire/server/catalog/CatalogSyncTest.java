@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentCatalog.Entry;
+import dev.quire.server.store.ForwardingCatalog;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.sqlite.SqliteStore;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,33 +22,12 @@ class CatalogSyncTest {
   private CatalogSync sync;
 
   /** The real catalog, counting the writes that reach it, and failing them on demand. */
-  private static final class Counting implements DocumentCatalog {
-    final DocumentCatalog real;
+  private static final class Counting extends ForwardingCatalog {
     final AtomicInteger writes = new AtomicInteger();
     volatile boolean failing;
 
     Counting(DocumentCatalog real) {
-      this.real = real;
-    }
-
-    @Override
-    public boolean add(Entry e) {
-      return real.add(e);
-    }
-
-    @Override
-    public Optional<Entry> get(String id) {
-      return real.get(id);
-    }
-
-    @Override
-    public Optional<String> organizationOf(String docId) {
-      return real.organizationOf(docId);
-    }
-
-    @Override
-    public List<Entry> list(Query q) {
-      return real.list(q);
+      super(real);
     }
 
     @Override
@@ -65,16 +43,6 @@ class CatalogSyncTest {
       }
       writes.incrementAndGet();
       return real.recordEdit(id, at, by);
-    }
-
-    @Override
-    public boolean markDeleted(String id, long at) {
-      return real.markDeleted(id, at);
-    }
-
-    @Override
-    public boolean restore(String id) {
-      return real.restore(id);
     }
   }
 
