@@ -281,8 +281,8 @@ public final class ReadRouter implements AutoCloseable {
     return p == null || s == null || !r.health.up() ? -1 : Math.max(0, p.lsn() - s.lsn());
   }
 
-  /** The replicas' names and whether each is up (for logs and tests). */
-  public Map<String, Boolean> replicasUp() {
+  /** The replicas' names and whether each is up and has answered a poll (for tests). */
+  Map<String, Boolean> replicasUp() {
     Map<String, Boolean> out = new java.util.LinkedHashMap<>();
     replicas.forEach(r -> out.put(r.name, r.sample != null && r.health.up()));
     return out;
