@@ -59,8 +59,8 @@ public final class ConfigLoader {
       new Setting("session-max-age", "P30D", "a session ends this long after sign-in, used or not"),
       new Setting("allowed-origins", "", "web origins besides the server's own allowed to use it from a browser, comma-separated (https://docs.example.com)"),
       new Setting("trusted-proxies", "", "addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated"),
-      new Setting("api-rate-limit", "50", "REST requests per second one client address may make on average"),
-      new Setting("api-rate-burst", "200", "REST requests one client address may make at once"),
+      new Setting("api-rate-limit", "50", "REST requests per second one client address, and one person, may make on average"),
+      new Setting("api-rate-burst", "200", "REST requests one client address, and one person, may make at once"),
       new Setting("database-replica-urls", "", "cluster mode: streaming replicas of database-url that serve reads when fresh enough, comma-separated (one host each)"));
 
   private ConfigLoader() {}

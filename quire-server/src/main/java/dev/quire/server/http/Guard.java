@@ -110,6 +110,11 @@ public final class Guard {
     if (!authenticate(ctx)) {
       return refuse(ctx, ApiError.BAD_TOKEN, "the API token is not valid (revoked?)");
     }
+    // And per person, whatever address they come from: a stolen cookie or token used from many
+    // addresses gets one person's rate, not one per address.
+    if (principal(ctx) != null && !limiter("user:" + principal(ctx).userId()).tryAcquire()) {
+      return refuse(ctx, ApiError.RATE_LIMITED, "too many requests from your account; slow down");
+    }
     if (changes && sessionSecret(ctx) != null
         && !Secrets.same(Accounts.csrfToken(sessionSecret(ctx)), ctx.header(CSRF_HEADER))) {
       return refuse(ctx, ApiError.CSRF, "missing or wrong " + CSRF_HEADER + " header; reload the page");
@@ -205,6 +210,7 @@ public final class Guard {
     return true;
   }
 
+  /** The bucket of a client address, or of a person ({@code user:<id>}: no address looks like that). */
   private RateLimiter limiter(String address) {
     RateLimiter r = perAddress.get(address);
     if (r == null) {

@@ -271,6 +271,30 @@ class AccountsApiTest {
   }
 
   @Test
+  void theApiIsRateLimitedPerClientAddressAndPerPersonWhateverTheirAddress() {
+    server.close();
+    server = TestServer.start(dir.resolve("limited"), Map.of("auth", "accounts", "trusted-proxies", "127.0.0.1",
+        "api-rate-limit", "0.1", "api-rate-burst", "5"));
+    Http http = new Http(server.httpUrl());
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, http.request("GET", "/api/auth/state", null, "X-Forwarded-For", "10.0.0.1").status());
+    }
+    Http.Reply limited = http.request("GET", "/api/auth/state", null, "X-Forwarded-For", "10.0.0.1");
+    assertEquals(429, limited.status());
+    assertEquals("ERR_API_RATE_LIMITED", limited.errorCode());
+    assertEquals(200, http.request("GET", "/api/auth/state", null, "X-Forwarded-For", "10.0.0.2").status(),
+        "another address has its own bucket");
+
+    Browser ann = browser().signUp("ann", PASSWORD); // from 127.0.0.1 itself
+    String cookie = ann.cookieHeader();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, http.request("GET", "/api/tokens", null, "Cookie", cookie, "X-Forwarded-For", "10.1.0." + i).status());
+    }
+    Http.Reply person = http.request("GET", "/api/tokens", null, "Cookie", cookie, "X-Forwarded-For", "10.1.0.9");
+    assertEquals("ERR_API_RATE_LIMITED", person.errorCode(), "a fresh address does not refill a person's bucket");
+  }
+
+  @Test
   void signUpCanBeTurnedOff() {
     server.close();
     server = TestServer.start(dir.resolve("data2"), Map.of("auth", "accounts", "signup", "false"));
