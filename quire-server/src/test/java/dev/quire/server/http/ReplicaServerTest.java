@@ -62,6 +62,14 @@ class ReplicaServerTest {
         assertEquals("[{\"insert\":\"hello\\n\"}]", v2.path("data").toString());
         return served(http, "history") > 0;
       }, "a history read served by the replica");
+      // The protocol's snapshot request at a past version goes the same way.
+      double before = served(http, "history");
+      Await.until(() -> {
+        JsonNode v1 = editor.request(Msg.obj().put("a", "nf").put("id", 7).put("c", "docs").put("d", id).put("v", 1),
+            m -> "nf".equals(m.path("a").asText()));
+        assertEquals("[{\"insert\":\"\\n\"}]", v1.path("data").path("ops").toString());
+        return served(http, "history") > before;
+      }, "an nf request served by the replica");
       Await.until(() -> {
         assertEquals("Plan", titles(http));
         return served(http, "list") > 0;
