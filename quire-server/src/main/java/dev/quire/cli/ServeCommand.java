@@ -117,6 +117,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--api-rate-burst", paramLabel = "N", description = "REST requests per client address at once (default 200)")
   String apiRateBurst;
 
+  @Option(names = "--database-partitions", paramLabel = "N", description = "cluster mode: hash partitions of the op log and snapshots, 1 to 1024, used when the schema is created; later changes have no effect (default 16)")
+  String databasePartitions;
+
+  @Option(names = "--op-retention", paramLabel = "DURATION", description = "delete ops older than this (P90D) once a kept snapshot covers them (default: keep every op)")
+  String opRetention;
+
+  @Option(names = "--snapshot-interval", paramLabel = "N", description = "with --op-retention: ops between the snapshots kept where ops were deleted (default 1000)")
+  String snapshotInterval;
+
+  @Option(names = "--compaction-every", paramLabel = "DURATION", description = "with --op-retention: how often the compactor runs (default PT1H)")
+  String compactionEvery;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> flags = new LinkedHashMap<>();
@@ -151,6 +163,10 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "trusted-proxies", trustedProxies);
     put(flags, "api-rate-limit", apiRateLimit);
     put(flags, "api-rate-burst", apiRateBurst);
+    put(flags, "database-partitions", databasePartitions);
+    put(flags, "op-retention", opRetention);
+    put(flags, "snapshot-interval", snapshotInterval);
+    put(flags, "compaction-every", compactionEvery);
     QuireConfig config;
     try {
       config = ConfigLoader.load(configFile, System.getenv(), flags);

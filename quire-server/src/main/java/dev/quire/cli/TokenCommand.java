@@ -92,7 +92,7 @@ final class TokenCommand implements Runnable {
       try {
         AccountStore accountStore;
         if (config.databaseUrl() != null) {
-          PostgresStore pg = PostgresStore.open(config.databaseUrl());
+          PostgresStore pg = PostgresStore.open(config.databaseUrl(), config.databasePartitions());
           store = pg;
           accountStore = pg.accounts();
         } else {

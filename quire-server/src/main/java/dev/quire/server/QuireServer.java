@@ -35,6 +35,7 @@ import dev.quire.server.protocol.ServerContext;
 import dev.quire.server.store.DocumentCatalog;
 import dev.quire.server.store.DocumentStore;
 import dev.quire.server.bus.redis.RedisBus;
+import dev.quire.server.retention.Compactor;
 import dev.quire.server.store.postgres.PostgresStore;
 import dev.quire.server.store.replica.ReadRouter;
 import dev.quire.server.store.sqlite.SqliteStore;
@@ -84,6 +85,8 @@ public final class QuireServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final DocumentRegistry titleRegistry;
   private final CatalogSync catalogSync;
+  /** The op-log retention policy; null when every op is kept (op-retention unset). */
+  private final Compactor compactor;
   private final Accounts accounts;
   /** Where reads that a replica may serve go (every read to the primary without replicas). */
   private final ReadRouter reads;
@@ -139,6 +142,11 @@ public final class QuireServer implements AutoCloseable {
         new ClientAddresses(config.trustedProxies()), config.apiRateLimit(), config.apiRateBurst(), clock);
     History history = new History(store);
     HistoryReads historyReads = new HistoryReads(reads);
+    this.compactor = config.opRetention() == null ? null
+        : new Compactor(store, clock, config.opRetention(), config.snapshotInterval());
+    if (compactor != null) {
+      compactor.onPass(p -> metrics.compacted(p.opsDeleted(), p.snapshotsWritten(), p.failures()));
+    }
     this.catalogSync = new CatalogSync(catalog);
     // Listings and searches may be served by a read replica fresh enough for the person listing.
     Library library = new Library(reads.catalog(), registry, titleRegistry, history, clock, serverId);
@@ -246,7 +254,7 @@ public final class QuireServer implements AutoCloseable {
     CommentStore commentStore;
     Function<ServerMetrics, ReadRouter> routing;
     if (config.databaseUrl() != null) {
-      PostgresStore pg = PostgresStore.open(config.databaseUrl());
+      PostgresStore pg = PostgresStore.open(config.databaseUrl(), config.databasePartitions());
       store = pg;
       catalog = pg.catalog();
       accountStore = pg.accounts();
@@ -290,6 +298,11 @@ public final class QuireServer implements AutoCloseable {
       server.titleRegistry.evictIdle(config.docIdleTimeout().toMillis());
     }, evictEvery, evictEvery, TimeUnit.MILLISECONDS);
     server.catalogSync.start(server.timers, server.storePool, config.catalogFlush());
+    if (server.compactor != null) {
+      server.compactor.start(config.compactionEvery());
+      log.info("op retention {}: ops older than that are deleted every {}, keeping a snapshot every {} ops",
+          config.opRetention(), config.compactionEvery(), config.snapshotInterval());
+    }
     if (config.auth() == AuthMode.OPEN) {
       log.warn("*** auth=open: NO ACCOUNTS. Everyone who can reach this server can read, change and delete "
           + "every document. Use it only for tests and benchmarks, or behind your own access control. ***");
@@ -354,6 +367,9 @@ public final class QuireServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
+    if (compactor != null) {
+      compactor.close();
+    }
     app.stop();
     bus.close();
     catalogSync.close();

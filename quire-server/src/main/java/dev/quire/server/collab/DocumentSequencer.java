@@ -12,6 +12,7 @@ import dev.quire.server.metrics.ServerMetrics;
 import dev.quire.server.protocol.ErrorCode;
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.OpsCompactedException;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
@@ -224,8 +225,14 @@ public final class DocumentSequencer {
       applyCommitted(fromStored(op));
     }
     if (reloadFrom >= 0) {
-      for (StoredOp op : store.ops(collection, docId, reloadFrom, version)) {
-        fanOut(fromStored(op));
+      try {
+        for (StoredOp op : store.ops(collection, docId, reloadFrom, version)) {
+          fanOut(fromStored(op));
+        }
+      } catch (OpsCompactedException e) {
+        // Only with a retention shorter than the outage: the subscribers cannot be caught up by
+        // ops; their next request from their version is refused and they fetch afresh.
+        log.warn("{}: the ops subscribers missed were compacted meanwhile: {}", docId, e.getMessage());
       }
       reloadFrom = -1;
     }
@@ -376,7 +383,13 @@ public final class DocumentSequencer {
       return null;
     }
     ObjectNode r = range;
-    for (CommittedOp c : committedSince(from)) {
+    List<CommittedOp> since;
+    try {
+      since = committedSince(from);
+    } catch (OpsCompactedException e) {
+      return null; // too old to move: dropped, as a range that cannot be transformed
+    }
+    for (CommittedOp c : since) {
       if (c.kind() != StoredOp.Kind.EDIT || r == null) {
         return null;
       }
@@ -771,6 +784,9 @@ public final class DocumentSequencer {
         rejected(s, r.code, r.getMessage());
       } catch (OtException e) {
         rejected(s, e.code(), e.getMessage());
+      } catch (OpsCompactedException e) {
+        // Based on a version whose ops were deleted: nothing to transform it against, ever.
+        rejected(s, ErrorCode.OPS_COMPACTED.code(), e.getMessage());
       } catch (StoreException e) {
         log.warn("store read failed while preparing an op: {}", e.toString());
         unavailable(s);

@@ -61,7 +61,11 @@ public final class ConfigLoader {
       new Setting("trusted-proxies", "", "addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated"),
       new Setting("api-rate-limit", "50", "REST requests per second one client address, and one person, may make on average"),
       new Setting("api-rate-burst", "200", "REST requests one client address, and one person, may make at once"),
-      new Setting("database-replica-urls", "", "cluster mode: streaming replicas of database-url that serve reads when fresh enough, comma-separated (one host each)"));
+      new Setting("database-replica-urls", "", "cluster mode: streaming replicas of database-url that serve reads when fresh enough, comma-separated (one host each)"),
+      new Setting("database-partitions", "16", "cluster mode: hash partitions of the op log and snapshots, 1 to 1024; used when the schema is created, later changes have no effect"),
+      new Setting("op-retention", "", "delete ops older than this (ISO-8601 duration, P90D) once a kept snapshot covers them; empty keeps every op"),
+      new Setting("snapshot-interval", "1000", "with op-retention: ops between the snapshots kept where ops were deleted (history stays viewable at these versions)"),
+      new Setting("compaction-every", "PT1H", "with op-retention: how often the compactor runs"));
 
   private ConfigLoader() {}
 
@@ -142,7 +146,11 @@ public final class ConfigLoader {
         p.list("trusted-proxies"),
         p.decimal("api-rate-limit", 0.1, 1_000_000),
         p.integer("api-rate-burst", 1, Integer.MAX_VALUE),
-        p.replicas("database-replica-urls", "database-url"));
+        p.replicas("database-replica-urls", "database-url"),
+        p.integer("database-partitions", 1, 1024),
+        p.optionalDuration("op-retention"),
+        p.integer("snapshot-interval", 1, 1_000_000_000),
+        p.durationBetween("compaction-every", Duration.ofSeconds(1), Duration.ofDays(7)));
   }
 
   private static Setting find(String name) {
@@ -211,6 +219,11 @@ public final class ConfigLoader {
       } catch (java.time.format.DateTimeParseException e) {
         throw bad(name, "it must be an ISO-8601 duration such as PT30S or PT5M");
       }
+    }
+
+    /** A duration that may be left empty; null when it is. */
+    Duration optionalDuration(String name) throws ConfigException {
+      return values.get(name).isEmpty() ? null : duration(name);
     }
 
     Duration durationBetween(String name, Duration min, Duration max) throws ConfigException {

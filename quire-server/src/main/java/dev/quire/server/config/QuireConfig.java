@@ -43,6 +43,13 @@ import java.util.Set;
  * @param apiRateBurst REST requests one client address may make at once
  * @param databaseReplicaUrls streaming replicas of {@code databaseUrl} that may serve reads when
  *     they are fresh enough for the reader (history, listings); empty for none
+ * @param databasePartitions hash partitions of the op log and snapshots, used when the PostgreSQL
+ *     schema is created (later changes have no effect)
+ * @param opRetention ops older than this are deleted once a kept snapshot covers them, or null
+ *     to keep every op (the default)
+ * @param snapshotInterval ops between the snapshots kept where ops were deleted: the history of
+ *     a compacted range is viewable at these versions
+ * @param compactionEvery how often the compactor runs (when {@code opRetention} is set)
  */
 public record QuireConfig(
     String host,
@@ -71,7 +78,11 @@ public record QuireConfig(
     Set<String> trustedProxies,
     double apiRateLimit,
     int apiRateBurst,
-    List<String> databaseReplicaUrls) {
+    List<String> databaseReplicaUrls,
+    int databasePartitions,
+    Duration opRetention,
+    int snapshotInterval,
+    Duration compactionEvery) {
 
   public QuireConfig {
     allowedOrigins = Set.copyOf(allowedOrigins);

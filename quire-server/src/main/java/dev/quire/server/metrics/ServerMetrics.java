@@ -37,6 +37,9 @@ public final class ServerMetrics {
   private final Counter forwarded;
   private final Counter forwardTimeouts;
   private final Counter forwardHandedBack;
+  private final Counter compactedOps;
+  private final Counter compactionSnapshots;
+  private final Counter compactionFailures;
   private final Map<String, Counter> refusedByCode = new HashMap<>();
   private final Counter refusedOther;
   private final AtomicInteger pendingSubmissions = new AtomicInteger();
@@ -70,6 +73,12 @@ public final class ServerMetrics {
     forwardHandedBack = Counter.builder("quire.commit.forward.handed.back")
         .description("forwarded submissions the committing server did not commit (refused, store failure)")
         .register(registry);
+    compactedOps = Counter.builder("quire.compaction.ops.deleted")
+        .description("ops deleted by the retention policy (op-retention) on this server").register(registry);
+    compactionSnapshots = Counter.builder("quire.compaction.snapshots.written")
+        .description("snapshots written by the retention policy where ops were deleted").register(registry);
+    compactionFailures = Counter.builder("quire.compaction.failures")
+        .description("documents the retention policy could not compact (tried again next pass)").register(registry);
     for (ErrorCode c : ErrorCode.values()) {
       refusedByCode.put(c.code(), refusedCounter(c.code()));
     }
@@ -120,6 +129,13 @@ public final class ServerMetrics {
   public void commitAttempt(int ops, long commitNanos) {
     commitLatency.record(commitNanos, TimeUnit.NANOSECONDS);
     batchSize.record(ops);
+  }
+
+  /** One pass of the retention policy. */
+  public void compacted(long opsDeleted, int snapshotsWritten, int failures) {
+    compactedOps.increment(opsDeleted);
+    compactionSnapshots.increment(snapshotsWritten);
+    compactionFailures.increment(failures);
   }
 
   public void conflict() {

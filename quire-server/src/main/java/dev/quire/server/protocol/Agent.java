@@ -18,6 +18,7 @@ import dev.quire.server.collab.History;
 import dev.quire.server.collab.Snapshots;
 import dev.quire.server.collab.Submission;
 import dev.quire.server.collab.Subscriber;
+import dev.quire.server.store.OpsCompactedException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.auth.Role;
@@ -381,6 +382,16 @@ public final class Agent implements Subscriber {
     ctx.registry(c).run(d, new RequestTask(msg, out) {
       @Override
       public void run(DocumentSequencer doc) {
+        List<String> ops = null;
+        if (v != null) {
+          try {
+            ops = doc.opsSince(v); // before subscribing: a refused request subscribes nothing
+          } catch (OpsCompactedException e) {
+            send(error(msg, ErrorCode.OPS_COMPACTED.code(), e.getMessage()));
+            out.complete(null);
+            return;
+          }
+        }
         if (subscribe) {
           doc.subscribe(Agent.this);
           synchronized (subscribed) {
@@ -388,10 +399,10 @@ public final class Agent implements Subscriber {
           }
         }
         StringBuilder sb = new StringBuilder();
-        if (v == null) {
+        if (ops == null) {
           sb.append("{\"data\":").append(doc.snapshotJson()).append(",\"a\":\"").append(subscribe ? "s" : "f").append('"');
         } else {
-          for (String op : doc.opsSince(v)) {
+          for (String op : ops) {
             send(op);
           }
           sb.append("{\"a\":\"").append(subscribe ? "s" : "f").append('"');
@@ -479,15 +490,27 @@ public final class Agent implements Subscriber {
       ctx.registry(c).run(d, new DocumentRegistry.DocTask() {
         @Override
         public void run(DocumentSequencer doc) {
+          List<String> ops = null;
+          if (withVersions) {
+            try {
+              ops = doc.opsSince(w.getValue() == null ? 0 : w.getValue());
+            } catch (OpsCompactedException e) {
+              // This document alone is refused, as a single request for it would be (the client
+              // routes the reply by c and d); the others are answered as usual.
+              ObjectNode refusal = F.objectNode().put("a", subscribe ? "s" : "f").put("c", c).put("d", d);
+              send(error(refusal, ErrorCode.OPS_COMPACTED.code(), e.getMessage()));
+              part.complete(null);
+              return;
+            }
+          }
           if (subscribe) {
             doc.subscribe(Agent.this);
             synchronized (subscribed) {
               subscribed.add(new DocKey(c, d));
             }
           }
-          if (withVersions) {
-            long from = w.getValue() == null ? 0 : w.getValue();
-            for (String op : doc.opsSince(from)) {
+          if (ops != null) {
+            for (String op : ops) {
               send(op);
             }
           } else {
@@ -703,7 +726,7 @@ public final class Agent implements Subscriber {
             if (state == null || state.version() > head) {
               // Ops committed since this server's copy was read: answer as of its version, as the
               // client's ops will be.
-              state = head == 0 ? new History.State(0, null, null) : ctx.history().atVersion(reader, c, d, head).state();
+              state = head == 0 ? new History.State(0, null, null, 0) : ctx.history().atVersion(reader, c, d, head).state();
             }
             send(snapshotReply(msg, id, Snapshots.json(state.version(), state.type(), state.data())));
           } catch (RuntimeException e) {

@@ -27,6 +27,12 @@ public enum ErrorCode {
   /** An op whose content the server does not store: an unknown attribute or embed, an unsafe URL. */
   CONTENT_REFUSED("ERR_QUIRE_CONTENT_REFUSED"),
   STORE_UNAVAILABLE("ERR_QUIRE_STORE_UNAVAILABLE"),
+  /**
+   * Ops from the version asked for were deleted by the retention policy (op-retention): a client
+   * that far behind (or an op based on such a version) cannot be caught up by ops; it must fetch
+   * the document afresh, without a version.
+   */
+  OPS_COMPACTED("ERR_QUIRE_OPS_COMPACTED"),
   SHUTTING_DOWN("ERR_QUIRE_SHUTTING_DOWN"),
   INTERNAL("ERR_UNKNOWN_ERROR");
 

@@ -44,7 +44,12 @@ public interface DocumentStore extends AutoCloseable {
   /** The version after the last committed op: the number of ops (0 when there are none). */
   long headVersion(String collection, String docId);
 
-  /** Committed ops with {@code from <= version < to}, in version order. */
+  /**
+   * Committed ops with {@code from <= version < to}, in version order.
+   *
+   * @throws OpsCompactedException if ops at or after {@code from} are no longer stored (the
+   *     retention policy deleted them, see {@link #compact}): never a partial list
+   */
   List<StoredOp> ops(String collection, String docId, long from, long to);
 
   /** The committed op that {@code (src, seq)} submitted to this document, if there is one. */
@@ -52,7 +57,8 @@ public interface DocumentStore extends AutoCloseable {
 
   /**
    * The version the document had at time {@code timestamp}: the number of ops whose timestamp is
-   * at or before it.
+   * at or before it. For a time before every op still stored (after compaction), the version of
+   * the newest snapshot at or before that time (0 when there is none).
    */
   long versionAt(String collection, String docId, long timestamp);
 
@@ -87,6 +93,30 @@ public interface DocumentStore extends AutoCloseable {
     long from = snap.map(StoredSnapshot::version).orElse(0L);
     return new Opening(snap, ops(collection, docId, from, Long.MAX_VALUE));
   }
+
+  // ---- retention (dev.quire.server.retention.Compactor) ----
+
+  /**
+   * The documents, of every collection, that {@link #compact} at {@code interval} would take ops
+   * from now: those with at least {@code interval} stored ops committed at or before {@code
+   * olderThan} beyond the oldest stored op, short of the last op.
+   */
+  List<DocumentKey> compactionCandidates(long olderThan, int interval);
+
+  /**
+   * Deletes the document's ops below version {@code below}, but only if a snapshot is stored at
+   * {@code below} and at least one op stays (the head is read from the log); otherwise deletes no
+   * op. The snapshots those ops covered (after the oldest stored op, before {@code below}) go
+   * too, except at multiples of {@code keepEvery}; snapshots at or below the oldest stored op,
+   * kept by earlier compactions, stay whatever their interval.
+   * Idempotent, and safe to run from several servers at once. Reads of ops below {@code below}
+   * then throw {@link OpsCompactedException}; deduplication by {@code (src, seq)} of the deleted
+   * ops is lost.
+   *
+   * @param below a multiple of {@code keepEvery}
+   * @return how many ops were deleted
+   */
+  long compact(String collection, String docId, long below, long keepEvery);
 
   /** True when the store answers; what {@code /health/ready} reports. */
   boolean isHealthy();

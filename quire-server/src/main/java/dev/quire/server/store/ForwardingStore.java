@@ -53,6 +53,16 @@ public class ForwardingStore implements DocumentStore {
   }
 
   @Override
+  public List<DocumentKey> compactionCandidates(long olderThan, int interval) {
+    return real.compactionCandidates(olderThan, interval);
+  }
+
+  @Override
+  public long compact(String collection, String docId, long below, long keepEvery) {
+    return real.compact(collection, docId, below, keepEvery);
+  }
+
+  @Override
   public boolean isHealthy() {
     return real.isHealthy();
   }

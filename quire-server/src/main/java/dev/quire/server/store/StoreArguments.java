@@ -29,6 +29,15 @@ public final class StoreArguments {
     }
   }
 
+  /** For {@link DocumentStore#compact}: a positive cut at a positive interval's boundary. */
+  public static void checkCompaction(String collection, String docId, long below, long keepEvery) {
+    checkDoc(collection, docId);
+    if (keepEvery < 1 || below < 1 || below % keepEvery != 0) {
+      throw new IllegalArgumentException("need a cut that is a positive multiple of keepEvery >= 1, got "
+          + below + " and " + keepEvery);
+    }
+  }
+
   /** For {@link DocumentStore#commit}: a non-empty run of consecutive versions of this document. */
   public static void checkBatch(String collection, String docId, List<StoredOp> ops) {
     checkDoc(collection, docId);

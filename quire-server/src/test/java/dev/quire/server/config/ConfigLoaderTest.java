@@ -1,6 +1,7 @@
 package dev.quire.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,33 @@ class ConfigLoaderTest {
           () -> ConfigLoader.load(null, Map.of(), Map.of("catalog-flush", bad)));
       assertTrue(e.getMessage().contains("invalid catalog-flush"), e.getMessage());
     }
+  }
+
+  @Test
+  void byDefaultEveryOpIsKeptAndTheDatabaseHas16Partitions() throws Exception {
+    QuireConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+    assertNull(c.opRetention(), "no retention: the compactor does not run");
+    assertEquals(16, c.databasePartitions());
+    assertEquals(1000, c.snapshotInterval());
+    assertEquals(Duration.ofHours(1), c.compactionEvery());
+  }
+
+  @Test
+  void retentionAndPartitionSettingsAreReadAndChecked() throws Exception {
+    QuireConfig c = ConfigLoader.load(null, Map.of("QUIRE_OP_RETENTION", "P90D"),
+        Map.of("database-partitions", "64", "snapshot-interval", "500", "compaction-every", "PT10M"));
+    assertEquals(Duration.ofDays(90), c.opRetention());
+    assertEquals(64, c.databasePartitions());
+    assertEquals(500, c.snapshotInterval());
+    assertEquals(Duration.ofMinutes(10), c.compactionEvery());
+    Map<String, String> bad = Map.of("database-partitions", "0", "op-retention", "90 days", "snapshot-interval", "0",
+        "compaction-every", "PT0.1S");
+    for (Map.Entry<String, String> b : bad.entrySet()) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> ConfigLoader.load(null, Map.of(), Map.of(b.getKey(), b.getValue())));
+      assertTrue(e.getMessage().contains("invalid " + b.getKey()), e.getMessage());
+    }
+    assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(), Map.of("database-partitions", "1025")));
   }
 
   @Test

@@ -36,9 +36,17 @@ class OrganizationsTest {
   private String acme;
   private Sockets sockets;
 
+  /** The server's settings: the embedded store here, PostgreSQL in {@link PostgresOrganizationsTest}. */
+  protected Map<String, String> settings() throws Exception {
+    return Map.of("auth", "accounts");
+  }
+
+  /** Runs after each test's server has stopped. */
+  protected void stopped() throws Exception {}
+
   @BeforeEach
-  void start() {
-    server = TestServer.start(dir.resolve("data"), Map.of("auth", "accounts"));
+  void start() throws Exception {
+    server = TestServer.start(dir.resolve("data"), settings());
     sockets = new Sockets(server.wsUrl());
     ann = new Browser(server.httpUrl()).signUp("ann", PASSWORD);
     bob = new Browser(server.httpUrl()).signUp("bob", PASSWORD);
@@ -51,9 +59,10 @@ class OrganizationsTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     sockets.close();
     server.close();
+    stopped();
   }
 
   private Http.Reply addMember(Browser by, String who, String role) {

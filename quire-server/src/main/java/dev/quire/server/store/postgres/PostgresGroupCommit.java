@@ -43,14 +43,16 @@ final class PostgresGroupCommit implements AutoCloseable {
   private record Request(String collection, String docId, List<StoredOp> ops, CompletableFuture<CommitResult> result) {}
 
   private final PostgresConnections db;
+  private final OrgResolver orgs;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final List<Thread> committers = new ArrayList<>();
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicLong sharedCalls = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param threads commits in flight at once (each on its own pooled connection) */
-  PostgresGroupCommit(PostgresConnections db, int threads) {
+  PostgresGroupCommit(PostgresConnections db, OrgResolver orgs, int threads) {
     this.db = db;
+    this.orgs = orgs;
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::run, "quire-postgres-commit-" + (i + 1));
       t.setDaemon(true);
@@ -117,25 +119,32 @@ final class PostgresGroupCommit implements AutoCloseable {
   }
 
   private void write(List<Request> group) {
+    // Resolved before a connection is taken: a cache miss takes one of its own, and holding two
+    // per committer could exhaust the pool.
+    String[] orgIds = new String[group.size()];
+    for (int i = 0; i < orgIds.length; i++) {
+      orgIds[i] = orgs.orgOf(group.get(i).docId());
+    }
     if (group.size() == 1) {
       Request r = group.get(0);
-      r.result().complete(single(r));
+      r.result().complete(single(r, orgIds[0]));
       return;
     }
     sharedCalls.incrementAndGet();
     int ops = group.stream().mapToInt(r -> r.ops().size()).sum();
     boolean[] committed;
     try {
-      committed = db.once("commit " + ops + " op(s) to " + group.size() + " documents", c -> many(c, group));
+      committed = db.once("commit " + ops + " op(s) to " + group.size() + " documents", c -> many(c, group, orgIds));
     } catch (StoreException e) {
       if (!rolledBack(e)) {
         throw e; // the connection was lost: whether the group landed is unknown to everyone
       }
       // PostgreSQL refused the call (one batch it cannot store, say): the transaction was rolled
       // back, so each batch is tried alone, and only the one at fault fails.
-      for (Request r : group) {
+      for (int i = 0; i < group.size(); i++) {
+        Request r = group.get(i);
         try {
-          r.result().complete(single(r));
+          r.result().complete(single(r, orgIds[i]));
         } catch (RuntimeException alone) {
           r.result().completeExceptionally(alone);
         }
@@ -161,12 +170,12 @@ final class PostgresGroupCommit implements AutoCloseable {
     return false;
   }
 
-  private CommitResult single(Request r) {
+  private CommitResult single(Request r, String org) {
     String what = "commit " + r.ops().size() + " op(s) to " + StoreArguments.name(r.collection(), r.docId())
         + " at version " + r.ops().get(0).version();
     return db.once(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_AT_HEAD)) {
-        PostgresRows.bindBatch(c, ps, r.collection(), r.docId(), r.ops());
+        PostgresRows.bindBatch(c, ps, org, r.collection(), r.docId(), r.ops());
         // The statement inserts all the batch or nothing: 0 rows means the head was elsewhere.
         return ps.executeUpdate() == 0 ? CommitResult.CONFLICT : CommitResult.COMMITTED;
       } catch (SQLException e) {
@@ -180,7 +189,7 @@ final class PostgresGroupCommit implements AutoCloseable {
     });
   }
 
-  private static boolean[] many(Connection c, List<Request> group) throws SQLException {
+  private static boolean[] many(Connection c, List<Request> group, String[] orgIds) throws SQLException {
     int docs = group.size();
     String[] collections = new String[docs];
     String[] docIds = new String[docs];
@@ -196,11 +205,12 @@ final class PostgresGroupCommit implements AutoCloseable {
       all.addAll(r.ops());
     }
     try (PreparedStatement ps = c.prepareStatement(PostgresRows.COMMIT_MANY)) {
-      ps.setArray(1, c.createArrayOf("text", collections));
-      ps.setArray(2, c.createArrayOf("text", docIds));
-      ps.setArray(3, c.createArrayOf("int8", firsts));
-      ps.setArray(4, c.createArrayOf("int4", counts));
-      PostgresRows.bindOps(c, ps, 5, all);
+      ps.setArray(1, c.createArrayOf("text", orgIds));
+      ps.setArray(2, c.createArrayOf("text", collections));
+      ps.setArray(3, c.createArrayOf("text", docIds));
+      ps.setArray(4, c.createArrayOf("int8", firsts));
+      ps.setArray(5, c.createArrayOf("int4", counts));
+      PostgresRows.bindOps(c, ps, 6, all);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         Array array = rs.getArray(1);

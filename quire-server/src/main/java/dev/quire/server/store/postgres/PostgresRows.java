@@ -2,6 +2,7 @@ package dev.quire.server.store.postgres;
 
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.store.jdbc.RetentionSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +15,9 @@ final class PostgresRows {
   private PostgresRows() {}
 
   private static final String OP_COLUMNS = "version, src, seq, kind, type, body, ts";
-  private static final String DOC = "collection = ? AND doc_id = ?";
+  // Every statement names the document's organization first: it is the partition key (V8), so
+  // PostgreSQL prunes to the one partition that can hold the document.
+  private static final String DOC = "org_id = ? AND collection = ? AND doc_id = ?";
 
   static final String HEAD =
       "SELECT coalesce(max(version) + 1, 0) FROM ops WHERE " + DOC;
@@ -41,15 +44,15 @@ final class PostgresRows {
    * text, and so its server-side prepared plan, the same for every batch size.
    */
   static final String INSERT_AT_HEAD =
-      "INSERT INTO ops (collection, doc_id, " + OP_COLUMNS + ")"
-          + " SELECT ?, ?, " + OP_COLUMNS
+      "INSERT INTO ops (org_id, collection, doc_id, " + OP_COLUMNS + ")"
+          + " SELECT ?, ?, ?, " + OP_COLUMNS
           + " FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[],"
           + " ?::bigint[]) AS batch (" + OP_COLUMNS + ")"
           + " WHERE (SELECT pg_try_advisory_xact_lock(quire_doc_lock(?, ?))) AND (" + HEAD + ") = ?";
 
   /** Group commit across documents: the V3 migration's function; one boolean per document. */
   static final String COMMIT_MANY =
-      "SELECT quire_commit_many(?::text[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[],"
+      "SELECT quire_commit_many(?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[],"
           + " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
 
   static final String OPS_IN_RANGE =
@@ -65,22 +68,26 @@ final class PostgresRows {
           + " AND ts <= ? ORDER BY ts DESC, version DESC LIMIT 1";
   // Only a snapshot of the same version is ignored; any other failure still throws.
   static final String INSERT_SNAPSHOT =
-      "INSERT INTO snapshots (collection, doc_id, version, type, data, ts)"
-          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (collection, doc_id, version) DO NOTHING";
+      "INSERT INTO snapshots (org_id, collection, doc_id, version, type, data, ts)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, collection, doc_id, version) DO NOTHING";
   static final String SNAPSHOT_AT_OR_BEFORE =
       "SELECT version, type, data, ts FROM snapshots WHERE " + DOC
           + " AND version <= ? ORDER BY version DESC LIMIT 1";
 
+  /** Retention's statements, with this store's document key (see RetentionSql). */
+  static final RetentionSql RETENTION = new RetentionSql(DOC);
+
   /** Binds a batch (already checked: consecutive, all for this document) to INSERT_AT_HEAD. */
-  static void bindBatch(Connection c, PreparedStatement ps, String collection, String docId,
+  static void bindBatch(Connection c, PreparedStatement ps, String org, String collection, String docId,
       List<StoredOp> ops) throws SQLException {
-    bindDoc(ps, collection, docId);
-    bindOps(c, ps, 3, ops);
-    ps.setString(10, collection);
-    ps.setString(11, docId);
-    ps.setString(12, collection);
-    ps.setString(13, docId);
-    ps.setLong(14, ops.get(0).version());
+    bindDoc(ps, org, collection, docId);
+    bindOps(c, ps, 4, ops);
+    ps.setString(11, collection);
+    ps.setString(12, docId);
+    ps.setString(13, org);
+    ps.setString(14, collection);
+    ps.setString(15, docId);
+    ps.setLong(16, ops.get(0).version());
   }
 
   /**
@@ -129,12 +136,12 @@ final class PostgresRows {
         rs.getLong(7));
   }
 
-  static void bindSnapshot(PreparedStatement ps, StoredSnapshot s) throws SQLException {
-    bindDoc(ps, s.collection(), s.docId());
-    ps.setLong(3, s.version());
-    setNullableString(ps, 4, s.type());
-    setNullableString(ps, 5, s.data());
-    ps.setLong(6, s.timestamp());
+  static void bindSnapshot(PreparedStatement ps, String org, StoredSnapshot s) throws SQLException {
+    bindDoc(ps, org, s.collection(), s.docId());
+    ps.setLong(4, s.version());
+    setNullableString(ps, 5, s.type());
+    setNullableString(ps, 6, s.data());
+    ps.setLong(7, s.timestamp());
   }
 
   static StoredSnapshot snapshot(String collection, String docId, ResultSet rs)
@@ -143,11 +150,18 @@ final class PostgresRows {
         collection, docId, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4));
   }
 
-  /** Binds the document key to the first two parameters, which every query starts with. */
-  static void bindDoc(PreparedStatement ps, String collection, String docId) throws SQLException {
-    ps.setString(1, collection);
-    ps.setString(2, docId);
+  /**
+   * Binds the document key, its organization first, to the first three parameters, which every
+   * query starts with; the next parameter is {@link #AFTER_DOC}.
+   */
+  static void bindDoc(PreparedStatement ps, String org, String collection, String docId) throws SQLException {
+    ps.setString(1, org);
+    ps.setString(2, collection);
+    ps.setString(3, docId);
   }
+
+  /** The first parameter after the document key. */
+  static final int AFTER_DOC = 4;
 
   // Spelled out rather than Enum.name(): renaming a constant must not change stored data. The
   // same words as the embedded store's, so data can move between them.

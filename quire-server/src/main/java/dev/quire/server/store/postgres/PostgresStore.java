@@ -1,10 +1,13 @@
 package dev.quire.server.store.postgres;
 
+import static dev.quire.server.store.postgres.PostgresRows.AFTER_DOC;
 import static dev.quire.server.store.postgres.PostgresRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentCatalog;
+import dev.quire.server.store.DocumentKey;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.OpsCompactedException;
 import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
@@ -13,6 +16,7 @@ import dev.quire.server.auth.AccountStore;
 import dev.quire.server.comments.CommentStore;
 import dev.quire.server.store.jdbc.JdbcAccounts;
 import dev.quire.server.store.jdbc.JdbcCatalog;
+import dev.quire.server.store.jdbc.RetentionSql;
 import dev.quire.server.store.jdbc.JdbcComments;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,14 +24,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster store: PostgreSQL, shared by every Quire server in front of it.
  *
- * <p>The commit fence is the op log's primary key {@code (collection, doc_id, version)}: a commit
+ * <p>The commit fence is the op log's primary key {@code (org_id, collection, doc_id, version)}: a commit
  * is one statement that inserts the whole batch only if the head is where the batch starts (see
  * {@link PostgresRows#INSERT_AT_HEAD}); zero rows or a unique violation (SQLSTATE 23505, the
  * version or an op's {@code (src, seq)} taken) is a {@link CommitResult#CONFLICT}, never an
@@ -39,19 +46,26 @@ import org.flywaydb.core.api.FlywayException;
  * or may not have landed; reads are retried once on a fresh connection.
  *
  * <p>Ops and snapshots are {@code text}, not {@code jsonb}, so lone surrogates escaped in the JSON
- * survive (see the migration). The schema is migrated by Flyway when the store opens; several
+ * survive (see the migration). Ops and snapshots are hash-partitioned by the document's
+ * organization (the V8 migration); every statement names it ({@link OrgResolver}), so each touches
+ * one partition. The schema is migrated by Flyway when the store opens; several
  * servers opening at once are serialised by Flyway's lock.
  */
 public final class PostgresStore implements DocumentStore {
   static final String MIGRATIONS = "classpath:db/migration/postgresql";
   /** Commit groups in flight at once, each on its own pooled connection. */
   static final int COMMITTERS = Integer.getInteger("quire.pg.committers", 8);
+  /** Hash partitions of ops and snapshots when the setting is not given (database-partitions). */
+  public static final int DEFAULT_PARTITIONS = 16;
+  public static final int MAX_PARTITIONS = 1024;
+  private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
 
   private final PostgresUrl url;
   private final PostgresConnections db;
   private final PostgresGroupCommit commits;
   private final DocumentCatalog catalog;
   private final AccountStore accounts;
+  private final OrgResolver orgs;
   private final CommentStore comments;
 
   private PostgresStore(PostgresUrl url, PostgresConnections db) {
@@ -61,7 +75,10 @@ public final class PostgresStore implements DocumentStore {
   private PostgresStore(PostgresUrl url, PostgresConnections db, int committers) {
     this.url = url;
     this.db = db;
-    this.commits = new PostgresGroupCommit(db, committers);
+    // A replica (no committers) may not have replayed a new document's catalog row yet: it must
+    // not remember "default" for it (see OrgResolver).
+    this.orgs = new OrgResolver(db, OrgResolver.CAPACITY, committers > 0);
+    this.commits = new PostgresGroupCommit(db, orgs, committers);
     // Every catalog statement is idempotent, so reads and writes alike may be retried once.
     this.catalog = new JdbcCatalog((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
     this.accounts = new JdbcAccounts((what, work) -> db.retryable(what, work::run), (what, work) -> db.retryable(what, work::run));
@@ -92,12 +109,24 @@ public final class PostgresStore implements DocumentStore {
    *     not UTF-8, or a migration fails
    */
   public static PostgresStore open(String url) {
-    return open(PostgresUrl.parse(url));
+    return open(PostgresUrl.parse(url), DEFAULT_PARTITIONS);
   }
 
-  /** Opens the store at an already parsed URL; see {@link #open(String)}. */
-  public static PostgresStore open(PostgresUrl url) {
+  /**
+   * {@link #open(String)}, creating the schema (when the database has none yet) with {@code
+   * partitions} hash partitions of the op log and of the snapshots; a database installed already
+   * keeps the count it has (see {@link #installedPartitions}).
+   */
+  public static PostgresStore open(String url, int partitions) {
+    return open(PostgresUrl.parse(url), partitions);
+  }
+
+  /** Opens the store at an already parsed URL; see {@link #open(String, int)}. */
+  public static PostgresStore open(PostgresUrl url, int partitions) {
     Objects.requireNonNull(url, "url");
+    if (partitions < 1 || partitions > MAX_PARTITIONS) {
+      throw new IllegalArgumentException("partitions must be between 1 and " + MAX_PARTITIONS + ", got " + partitions);
+    }
     PostgresConnections db;
     try {
       db = PostgresConnections.open(url);
@@ -109,7 +138,13 @@ public final class PostgresStore implements DocumentStore {
     PostgresStore store = new PostgresStore(url, db);
     try {
       store.checkEncoding();
-      migrate(db);
+      migrate(db, partitions);
+      int installed = store.installedPartitions();
+      if (installed != partitions) {
+        log.warn("database-partitions is {}, but the database at {} was installed with {} partitions;"
+            + " the setting only counts when the schema is created, so {} partitions are used", partitions, url,
+            installed, installed);
+      }
       return store;
     } catch (FlywayException e) {
       store.close();
@@ -155,10 +190,13 @@ public final class PostgresStore implements DocumentStore {
     }
   }
 
-  private static void migrate(PostgresConnections db) {
+  static void migrate(PostgresConnections db, int partitions) {
     Flyway.configure(PostgresStore.class.getClassLoader()) // not the thread's: may be anything
         .dataSource(db.dataSource())
         .locations(MIGRATIONS)
+        // Read by V8 only, when it runs: later values change nothing (placeholders are not part
+        // of a migration's checksum, so a different value never fails validation).
+        .placeholders(Map.of("partitions", Integer.toString(partitions)))
         // A jar packaged without its migrations must fail here, not with "no such table" later.
         .failOnMissingLocations(true)
         .validateMigrationNaming(true)
@@ -195,9 +233,10 @@ public final class PostgresStore implements DocumentStore {
   @Override
   public long headVersion(String collection, String docId) {
     StoreArguments.checkDoc(collection, docId);
+    String org = orgs.orgOf(docId);
     return db.retryable("read the head version of " + StoreArguments.name(collection, docId), c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.HEAD)) {
-        bindDoc(ps, collection, docId);
+        bindDoc(ps, org, collection, docId);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next(); // an aggregate: always one row
           return rs.getLong(1);
@@ -210,19 +249,21 @@ public final class PostgresStore implements DocumentStore {
   public List<StoredOp> ops(String collection, String docId, long from, long to) {
     StoreArguments.checkRange(collection, docId, from, to);
     String what = "read ops " + from + ".." + to + " of " + StoreArguments.name(collection, docId);
+    String org = orgs.orgOf(docId);
     return db.retryable(what, c -> {
+      List<StoredOp> ops = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.OPS_IN_RANGE)) {
-        bindDoc(ps, collection, docId);
-        ps.setLong(3, from);
-        ps.setLong(4, to);
-        List<StoredOp> ops = new ArrayList<>();
+        bindDoc(ps, org, collection, docId);
+        ps.setLong(AFTER_DOC, from);
+        ps.setLong(AFTER_DOC + 1, to);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ops.add(PostgresRows.op(collection, docId, rs));
           }
         }
-        return ops;
       }
+      OpsCompactedException.checkRange(collection, docId, from, to, ops, () -> PostgresRows.RETENTION.oldestKept(c, org, collection, docId));
+      return ops;
     });
   }
 
@@ -231,11 +272,12 @@ public final class PostgresStore implements DocumentStore {
     StoreArguments.checkDoc(collection, docId);
     Objects.requireNonNull(src, "src");
     String what = "find the op of " + src + "#" + seq + " in " + StoreArguments.name(collection, docId);
+    String org = orgs.orgOf(docId);
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.OP_BY_SOURCE)) {
-        bindDoc(ps, collection, docId);
-        ps.setString(3, src);
-        ps.setLong(4, seq);
+        bindDoc(ps, org, collection, docId);
+        ps.setString(AFTER_DOC, src);
+        ps.setLong(AFTER_DOC + 1, seq);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(PostgresRows.op(collection, docId, rs)) : Optional.empty();
         }
@@ -247,14 +289,18 @@ public final class PostgresStore implements DocumentStore {
   public long versionAt(String collection, String docId, long timestamp) {
     StoreArguments.checkDoc(collection, docId);
     String what = "find the version of " + StoreArguments.name(collection, docId) + " at time " + timestamp;
+    String org = orgs.orgOf(docId);
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.LAST_OP_AT_OR_BEFORE)) {
-        bindDoc(ps, collection, docId);
-        ps.setLong(3, timestamp);
+        bindDoc(ps, org, collection, docId);
+        ps.setLong(AFTER_DOC, timestamp);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) + 1 : 0L;
+          if (rs.next()) {
+            return rs.getLong(1) + 1;
+          }
         }
       }
+      return PostgresRows.RETENTION.snapshotVersionAtOrBefore(c, timestamp, org, collection, docId);
     });
   }
 
@@ -263,9 +309,10 @@ public final class PostgresStore implements DocumentStore {
     Objects.requireNonNull(snapshot, "snapshot");
     String what = "write the snapshot of " + StoreArguments.name(snapshot.collection(), snapshot.docId())
         + " at version " + snapshot.version();
+    String org = orgs.orgOf(snapshot.docId());
     db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.INSERT_SNAPSHOT)) {
-        PostgresRows.bindSnapshot(ps, snapshot);
+        PostgresRows.bindSnapshot(ps, org, snapshot);
         // Autocommit: one transaction, durable like a commit; idempotent, so safe to retry.
         return ps.executeUpdate();
       }
@@ -280,10 +327,11 @@ public final class PostgresStore implements DocumentStore {
       throw new IllegalArgumentException("atMost must be >= 0, got " + atMost);
     }
     String what = "read the snapshot of " + StoreArguments.name(collection, docId) + " at or before " + atMost;
+    String org = orgs.orgOf(docId);
     return db.retryable(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(PostgresRows.SNAPSHOT_AT_OR_BEFORE)) {
-        bindDoc(ps, collection, docId);
-        ps.setLong(3, atMost);
+        bindDoc(ps, org, collection, docId);
+        ps.setLong(AFTER_DOC, atMost);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next()
               ? Optional.of(PostgresRows.snapshot(collection, docId, rs))
@@ -291,6 +339,21 @@ public final class PostgresStore implements DocumentStore {
         }
       }
     });
+  }
+
+  @Override
+  public List<DocumentKey> compactionCandidates(long olderThan, int interval) {
+    return db.retryable("find documents to compact (ops at or before " + olderThan + ")",
+        c -> RetentionSql.compactionCandidates(c, olderThan, interval));
+  }
+
+  @Override
+  public long compact(String collection, String docId, long below, long keepEvery) {
+    StoreArguments.checkCompaction(collection, docId, below, keepEvery);
+    String org = orgs.orgOf(docId);
+    String what = "compact " + StoreArguments.name(collection, docId) + " below version " + below;
+    // Both deletes are idempotent and guarded on their own: retried, or run by several servers.
+    return db.retryable(what, c -> PostgresRows.RETENTION.compact(c, below, keepEvery, org, collection, docId));
   }
 
   /** A {@code SELECT 1} on a connection of its own, answering within about two seconds. */
@@ -313,6 +376,22 @@ public final class PostgresStore implements DocumentStore {
   /** How many commit calls carried more than one document's batch (group commit; for tests). */
   long sharedCommitCalls() {
     return commits.sharedCalls();
+  }
+
+  /**
+   * How many hash partitions the op log has: fixed when the schema was created, whatever
+   * database-partitions says now.
+   */
+  public int installedPartitions() {
+    return db.retryable("count the partitions of ops", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ops'::regclass")) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
   }
 
   /** Where this store connects; the password is never shown. */

@@ -2,6 +2,7 @@ package dev.quire.server.store.sqlite;
 
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
+import dev.quire.server.store.jdbc.RetentionSql;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,6 +38,9 @@ final class SqliteRows {
   static final String SNAPSHOT_AT_OR_BEFORE =
       "SELECT version, type, data, ts FROM snapshots WHERE " + DOC
           + " AND version <= ? ORDER BY version DESC LIMIT 1";
+
+  /** Retention's statements, with this store's document key (see RetentionSql). */
+  static final RetentionSql RETENTION = new RetentionSql(DOC);
 
   static void bindOp(PreparedStatement ps, StoredOp op) throws SQLException {
     ps.setString(1, op.collection());

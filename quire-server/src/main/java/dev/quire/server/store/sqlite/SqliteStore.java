@@ -4,7 +4,9 @@ import static dev.quire.server.store.sqlite.SqliteRows.bindDoc;
 
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.DocumentCatalog;
+import dev.quire.server.store.DocumentKey;
 import dev.quire.server.store.DocumentStore;
+import dev.quire.server.store.OpsCompactedException;
 import dev.quire.server.store.StoreArguments;
 import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
@@ -13,6 +15,7 @@ import dev.quire.server.auth.AccountStore;
 import dev.quire.server.comments.CommentStore;
 import dev.quire.server.store.jdbc.JdbcAccounts;
 import dev.quire.server.store.jdbc.JdbcCatalog;
+import dev.quire.server.store.jdbc.RetentionSql;
 import dev.quire.server.store.jdbc.JdbcComments;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -163,18 +166,19 @@ public final class SqliteStore implements DocumentStore {
     StoreArguments.checkRange(collection, docId, from, to);
     String what = "read ops " + from + ".." + to + " of " + StoreArguments.name(collection, docId);
     return db.read(what, c -> {
+      List<StoredOp> ops = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(SqliteRows.OPS_IN_RANGE)) {
         bindDoc(ps, collection, docId);
         ps.setLong(3, from);
         ps.setLong(4, to);
-        List<StoredOp> ops = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ops.add(SqliteRows.op(collection, docId, rs));
           }
         }
-        return ops;
       }
+      OpsCompactedException.checkRange(collection, docId, from, to, ops, () -> SqliteRows.RETENTION.oldestKept(c, collection, docId));
+      return ops;
     });
   }
 
@@ -204,9 +208,12 @@ public final class SqliteStore implements DocumentStore {
         bindDoc(ps, collection, docId);
         ps.setLong(3, timestamp);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) + 1 : 0L;
+          if (rs.next()) {
+            return rs.getLong(1) + 1;
+          }
         }
       }
+      return SqliteRows.RETENTION.snapshotVersionAtOrBefore(c, timestamp, collection, docId);
     });
   }
 
@@ -242,6 +249,19 @@ public final class SqliteStore implements DocumentStore {
         }
       }
     });
+  }
+
+  @Override
+  public List<DocumentKey> compactionCandidates(long olderThan, int interval) {
+    return db.read("find documents to compact (ops at or before " + olderThan + ")",
+        c -> RetentionSql.compactionCandidates(c, olderThan, interval));
+  }
+
+  @Override
+  public long compact(String collection, String docId, long below, long keepEvery) {
+    StoreArguments.checkCompaction(collection, docId, below, keepEvery);
+    String what = "compact " + StoreArguments.name(collection, docId) + " below version " + below;
+    return db.write(what, c -> SqliteRows.RETENTION.compact(c, below, keepEvery, collection, docId));
   }
 
   @Override

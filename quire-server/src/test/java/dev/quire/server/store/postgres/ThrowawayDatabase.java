@@ -59,6 +59,11 @@ public final class ThrowawayDatabase implements AutoCloseable {
     return "postgresql://" + user + "@" + HOST + ":" + PORT + "/" + name;
   }
 
+  /** The database's JDBC URL, for tools that open their own connections (Flyway). */
+  String jdbcUrl() {
+    return String.format(Locale.ROOT, "jdbc:postgresql://%s:%d/%s?user=%s", HOST, PORT, name, user);
+  }
+
   String name() {
     return name;
   }
