@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * arrive while the committers are busy wait in a queue, and each committer takes everything
  * waiting (up to {@link #MAX_DOCS} documents) and writes it in one call of
  * {@code quire_commit_many} — one round trip, one transaction, one WAL flush for all of them —
- * where each document's batch is still its own compare-and-set (see the V3 migration). Under
+ * where each document's batch is still its own compare-and-set (see the V3 and V9 migrations). Under
  * light load a commit goes alone, through the single-document statement, and waits for nothing;
  * under heavy load the groups grow by themselves, which is what keeps the database's work per op
  * falling as the load rises.
@@ -33,8 +33,12 @@ import java.util.concurrent.TimeUnit;
  * commit, and each document re-reads.
  */
 final class PostgresGroupCommit implements AutoCloseable {
-  /** Documents per call: under the 64 subtransactions a backend caches (see the migration). */
-  static final int MAX_DOCS = 32;
+  /**
+   * Documents per call. The call is set-based (the V9 migration), so its cost grows with the
+   * documents in it only by an index probe and the rows; the cap bounds how long one call holds
+   * its documents' locks and how much one failed call retries alone.
+   */
+  static final int MAX_DOCS = Integer.getInteger("quire.pg.group-docs", 128);
   private static final String UNIQUE_VIOLATION = "23505";
 
   private static final java.util.Comparator<Request> GROUP_ORDER =
@@ -139,8 +143,10 @@ final class PostgresGroupCommit implements AutoCloseable {
       if (!rolledBack(e)) {
         throw e; // the connection was lost: whether the group landed is unknown to everyone
       }
-      // PostgreSQL refused the call (one batch it cannot store, say): the transaction was rolled
-      // back, so each batch is tried alone, and only the one at fault fails.
+      // PostgreSQL refused the call (one batch it cannot store, or a unique violation — an op
+      // stored before — which the set-based call does not judge per document): the transaction
+      // was rolled back, so each batch is tried alone, and only the one at fault fails or
+      // conflicts.
       for (int i = 0; i < group.size(); i++) {
         Request r = group.get(i);
         try {

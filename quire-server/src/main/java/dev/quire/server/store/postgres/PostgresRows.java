@@ -50,7 +50,7 @@ final class PostgresRows {
           + " ?::bigint[]) AS batch (" + OP_COLUMNS + ")"
           + " WHERE (SELECT pg_try_advisory_xact_lock(quire_doc_lock(?, ?))) AND (" + HEAD + ") = ?";
 
-  /** Group commit across documents: the V3 migration's function; one boolean per document. */
+  /** Group commit across documents: the V3 migration's function (set-based since V9); one boolean per document. */
   static final String COMMIT_MANY =
       "SELECT quire_commit_many(?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[], ?::bigint[], ?::text[],"
           + " ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[])";

@@ -255,6 +255,26 @@ class PostgresStoreTest extends DocumentStoreContract {
   }
 
   /**
+   * An op stored before (same src and seq), sent again at a new version in a group, is a
+   * unique violation that the set-based call (V9) cannot judge per document: the call is rolled
+   * back and each batch retried alone, so the duplicate's batch conflicts, stores nothing (not
+   * even its other op), and the batches beside it commit.
+   */
+  @Test
+  void anOpStoredBeforeConflictsInAGroupWithoutTakingTheOthersDown() throws Exception {
+    assertEquals(COMMITTED, commit(edit("again", 0, "alice", 1)));
+    var results = postgres().groupCommit().writeTogether(List.of(
+        List.of(edit("again", 1, "bob", 1), edit("again", 2, "alice", 1)),
+        List.of(edit("beside", 0, "carol", 1)),
+        List.of(edit("zbeside", 0, "dave", 1), edit("zbeside", 1, "dave", 2))));
+    assertEquals(List.of(dev.quire.server.store.CommitResult.CONFLICT, COMMITTED, COMMITTED),
+        List.of(results.get(0).get(), results.get(1).get(), results.get(2).get()));
+    assertEquals(1, store.headVersion(DOCS, "again"));
+    assertEquals(1, store.headVersion(DOCS, "beside"));
+    assertEquals(2, store.headVersion(DOCS, "zbeside"));
+  }
+
+  /**
    * A commit never waits for another server's transaction on the same document: while another
    * session holds the document's advisory lock (as a commit in flight does), a batch of several
    * ops is answered CONFLICT at once, alone or in a group, and nothing of it is stored; a
