@@ -185,14 +185,13 @@ for section in $sections; do
       done
       psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$ref_db" -v ON_ERROR_STOP=1 -q \
         -f "$bench/node_modules/sharedb-postgres/structure.sql" >/dev/null
-      services="$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)"
       start_reference ref-pg cluster-reference-server.js "postgresql://$pg_user@$pg_host:$pg_port/$ref_db" "$redis_url"
       loadgen "$file" --urls "$url" --docs "$docs3" --authors "$authors3" --rate 0 --warmup "$warmup" \
-        --duration "$duration" --server-pids "$pid" --service-pids "$services" --label reference --scenario durable
+        --duration "$duration" --server-pids "$pid" --service-commands postgres,redis-server --label reference --scenario durable
       stop "$pid"
       start_quire quire-pg --database-url "postgresql://$pg_user@$pg_host:$pg_port/$quire_db"
       loadgen "$file" --urls "$url" --docs "$docs3" --authors "$authors3" --rate 0 --warmup "$warmup" \
-        --duration "$duration" --server-pids "$pid" --service-pids "$services" --label quire --scenario durable
+        --duration "$duration" --server-pids "$pid" --service-commands postgres,redis-server --label quire --scenario durable
       stop "$pid"
       for side in reference quire; do
         if [ "$side" = reference ]; then db=$ref_db; else db=$quire_db; fi

@@ -136,13 +136,12 @@ for round in $(seq "$rounds"); do
       fi
       log "round $round, scenario $scenario: $server... (load average $(cut -d' ' -f1 /proc/loadavg))"
       out="$work/load-$round-$scenario-$server.txt"
-      # The database's and Redis' processes: their CPU is counted as "services".
-      services="$( (pgrep -d, -x postgres; pgrep -d, -x redis-server) | paste -sd, -)"
+      # The CPU of the database's and Redis' processes at the window's start is counted as "services".
       # In the background and waited for, so that a signal stops the run at once (the trap).
       # shellcheck disable=SC2086
       java ${LOADGEN_JAVA_OPTS:-} -cp "$root/quire-bench/target/benchmarks.jar" dev.quire.bench.load.LoadGen --urls "$urls" \
         --docs "$d" --authors "$a" --rate "$r" --warmup "$warmup" --duration "$duration" \
-        --seed "$((seed + round))" --server-pids "$spids" --service-pids "$services" \
+        --seed "$((seed + round))" --server-pids "$spids" --service-commands postgres,redis-server \
         --label "$server" --scenario "$scenario" >"$out" &
       load_pid=$!
       pids+=("$load_pid")

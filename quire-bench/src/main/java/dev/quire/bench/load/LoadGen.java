@@ -130,6 +130,11 @@ public final class LoadGen implements Callable<Integer> {
   @Option(names = "--service-pids", split = ",", description = "processes whose CPU is 'services CPU' (PostgreSQL, Redis)")
   List<Long> servicePids = new ArrayList<>();
 
+  @Option(names = "--service-commands", split = ",",
+      description = "command names (as pgrep -x matches them: postgres,redis-server) whose processes at the window's"
+          + " start are 'services CPU' too: a database's backends for a server's connections exist only once it opened them")
+  List<String> serviceCommands = new ArrayList<>();
+
   @Option(names = "--connect-parallelism", defaultValue = "64")
   int connectParallelism;
 
@@ -278,7 +283,7 @@ public final class LoadGen implements Callable<Integer> {
       run.openWindow(start, end);
       List<Long> self = List.of(ProcessHandle.current().pid());
       java.util.Map<Long, Double> serverStart = cpu(serverPids);
-      java.util.Map<Long, Double> serviceStart = cpu(servicePids);
+      java.util.Map<Long, Double> serviceStart = cpu(services());
       java.util.Map<Long, Double> selfStart = cpu(self);
       if (everySeconds > 0) {
         intervals(run, start, end, everySeconds, scenarioName);
@@ -321,7 +326,7 @@ public final class LoadGen implements Callable<Integer> {
       } else {
         r.putNull("server_cpu_s");
       }
-      if (!servicePids.isEmpty()) {
+      if (!serviceStart.isEmpty()) {
         r.put("service_cpu_s", serviceCpu);
       }
       r.put("load_average", loadAverage());
@@ -646,6 +651,28 @@ public final class LoadGen implements Callable<Integer> {
   }
 
   /** CPU seconds (user + system) each process has used so far, from /proc; exited ones are left out. */
+  /**
+   * The processes whose CPU counts as services': {@code --service-pids}, and those whose command
+   * name ({@code /proc/PID/comm}, what {@code pgrep -x} matches; readable for any user's process)
+   * is one of {@code --service-commands} now.
+   */
+  List<Long> services() {
+    List<Long> pids = new ArrayList<>(servicePids);
+    if (!serviceCommands.isEmpty()) {
+      ProcessHandle.allProcesses().forEach(p -> {
+        try {
+          String comm = Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).strip();
+          if (serviceCommands.contains(comm) && !pids.contains(p.pid())) {
+            pids.add(p.pid());
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // exited meanwhile
+        }
+      });
+    }
+    return pids;
+  }
+
   static java.util.Map<Long, Double> cpu(List<Long> pids) {
     java.util.Map<Long, Double> used = new java.util.HashMap<>();
     for (long pid : pids) {
