@@ -6,6 +6,7 @@ import dev.quire.ot.OtLimits;
 import dev.quire.ot.RichText;
 import dev.quire.ot.doc.RichDocument;
 import dev.quire.ot.json.DeltaJson;
+import dev.quire.server.collab.SequencerSettings;
 import dev.quire.server.store.CommitResult;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.store.StoredSnapshot;
@@ -24,10 +25,12 @@ import java.util.List;
  * the server would have written it: a create (the trace's empty start text) at version 0, then
  * each of the trace's ops as one committed op, and the snapshot the server would hold at the end.
  *
- * <p>The server snapshots every {@code snapshot-every} (100) ops, so its newest snapshot is at the
- * last multiple of 100 and the ops after it are replayed on open; only that newest snapshot is
- * written (the older ones are never read on open, and thousands of 100 KB rows would only make the
- * build slow). Ops are committed in large batches: the batching changes nothing in the stored rows.
+ * <p>The server snapshots every {@code snapshot-every} (100) ops, or every length / 1,024 ops once
+ * the document is longer than 102,400 characters ({@link SequencerSettings#snapshotInterval}), so
+ * its newest snapshot is where that rule, applied after each op, last fell, and the ops after it
+ * are replayed on open; only that newest snapshot is written (the older ones are never read on
+ * open, and hundreds of 100 KB rows would only make the build slow). Ops are committed in large
+ * batches: the batching changes nothing in the stored rows.
  *
  * <p>Usage: {@code java -cp quire-bench/target/benchmarks.jar dev.quire.bench.BuildPaperStore
  * DATA_DIR [TRACE]}; prints {@code built docs/paper v=N length=L snapshot=S}.
@@ -59,7 +62,7 @@ public final class BuildPaperStore {
     Delta start = DeltaJson.parse(startJson(trace.startContent()), OtLimits.NONE);
     RichDocument doc = RichDocument.of(start, OtLimits.NONE);
     long lastVersion = ops.size(); // versions 0 (create) .. ops.size(): the head is ops.size() + 1
-    long snapshotAt = (lastVersion + 1) / SNAPSHOT_EVERY * SNAPSHOT_EVERY;
+    long snapshotAt = 0; // the head of the last snapshot the server would have written
     StoredSnapshot snapshot = null;
 
     try (SqliteStore store = SqliteStore.open(dataDir)) {
@@ -73,7 +76,9 @@ public final class BuildPaperStore {
         // Written back by Quire's writer, as the sequencer stores a committed op.
         batch.add(new StoredOp(COLLECTION, DOC, version, SRC, version + 1, StoredOp.Kind.EDIT, null,
             DeltaJson.write(op), START_MILLIS + version * 100));
-        if (version + 1 == snapshotAt) {
+        long head = version + 1;
+        if (head - snapshotAt >= SequencerSettings.snapshotInterval(SNAPSHOT_EVERY, doc.length())) {
+          snapshotAt = head;
           snapshot = new StoredSnapshot(COLLECTION, DOC, snapshotAt, RichText.URI,
               DeltaJson.write(doc.toDelta()), START_MILLIS + version * 100);
         }

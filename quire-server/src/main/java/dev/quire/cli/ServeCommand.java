@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--doc-idle-timeout", paramLabel = "DURATION", description = "unload a document nobody has open after this long (default PT1M)")
   String docIdleTimeout;
 
-  @Option(names = "--snapshot-every", paramLabel = "N", description = "ops between snapshots of a document (default 100)")
+  @Option(names = "--snapshot-every", paramLabel = "N", description = "ops between snapshots of a document, or its length / 1,024 if more (default 100)")
   String snapshotEvery;
 
   @Option(names = "--max-batch", paramLabel = "N", description = "most ops committed in one transaction (default 256)")

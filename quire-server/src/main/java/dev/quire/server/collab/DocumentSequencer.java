@@ -1269,7 +1269,7 @@ public final class DocumentSequencer {
   }
 
   private void maybeSnapshot() {
-    if (version - Math.max(snapshotVersion, 0) >= settings.snapshotEvery()) {
+    if (version - Math.max(snapshotVersion, 0) >= settings.snapshotInterval(doc == null ? 0 : doc.length())) {
       writeSnapshot();
     }
   }

@@ -46,7 +46,7 @@ public final class ConfigLoader {
       new Setting("max-queued-bytes", "16777216", "bytes queued to a client that does not read before it is closed"),
       new Setting("ws-idle-timeout", "PT2M", "close a silent connection after this long (ISO-8601 duration)"),
       new Setting("doc-idle-timeout", "PT1M", "unload a document nobody has open after this long"),
-      new Setting("snapshot-every", "100", "ops between snapshots of a document"),
+      new Setting("snapshot-every", "100", "ops between snapshots of a document, or its length / 1,024 if more"),
       new Setting("max-batch", "256", "most ops committed in one transaction (group commit)"),
       new Setting("max-submit-retries", "100", "commit races one op may lose without progress; then its client is asked to resend it"),
       new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"),

@@ -22,7 +22,7 @@ import java.util.Set;
  * @param maxQueuedBytes bytes queued to a client that is not reading before it is disconnected
  * @param wsIdleTimeout a connection silent this long is closed (clients ping every few seconds)
  * @param docIdleTimeout a document without subscribers this long leaves memory
- * @param snapshotEvery ops between snapshots of a document
+ * @param snapshotEvery ops between snapshots of a document (more in a long one: see SequencerSettings)
  * @param maxBatch most ops committed in one transaction
  * @param maxSubmitRetries retries of one op after losing a commit race
  * @param shutdownGrace how long a stopping server waits for commits in flight
