@@ -232,11 +232,16 @@ for section in $sections; do
           --server-pids "$pid" --label "$side" --scenario soak
         stop "$pid"
       done
+      who=""
+      for side in ${SOAK_SIDES:-reference quire}; do
+        if [ "$side" = reference ]; then who="$who, reference $ref_authors"; else who="$who, Quire $authors"; fi
+      done
+      who="${who#, } authors"
       chart --in "$file" --kind interval --x t_s --y heap_used_bytes --scale 0.000001 \
-        --title "Soak: heap after full GC (Quire $authors authors, reference $ref_authors, at $rate/s)" --x-label "seconds" --y-label "heap in use, MB" \
+        --title "Soak: heap after full GC ($who, at $rate/s)" --x-label "seconds" --y-label "heap in use, MB" \
         --out "$out/soak-heap.png"
       chart --in "$file" --kind interval --x t_s --y remote_p95_ms,errors \
-        --title "Soak: p95 remote delivery and errors (Quire $authors authors, reference $ref_authors)" --x-label "seconds" \
+        --title "Soak: p95 remote delivery and errors ($who)" --x-label "seconds" \
         --y-label "ms / count" --out "$out/soak-latency.png"
       ;;
     *) log "unknown section $section (authors, idle, durable, soak)"; exit 2 ;;
