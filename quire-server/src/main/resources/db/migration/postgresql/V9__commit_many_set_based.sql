@@ -11,7 +11,9 @@
 -- The answers do not change:
 --   * a document whose advisory lock another transaction holds is false at once (never waits);
 --   * a document whose head is not where its batch starts is false;
---   * a document named twice in one call is false the second time (the first batch decides);
+--   * a document named twice in one call is false the second time (the first batch decides; the
+--     loop would also have committed a second batch that started where the first ended, but no
+--     caller sends one: a document commits one batch at a time);
 --   * the rest are inserted, each batch whole.
 -- What changes is the rare case of a unique violation (an op's (src, seq) stored before, or a
 -- writer that did not take the lock): it now fails the whole call rather than that document's

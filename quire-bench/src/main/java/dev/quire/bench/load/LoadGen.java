@@ -650,7 +650,6 @@ public final class LoadGen implements Callable<Integer> {
     }
   }
 
-  /** CPU seconds (user + system) each process has used so far, from /proc; exited ones are left out. */
   /**
    * The processes whose CPU counts as services': {@code --service-pids}, and those whose command
    * name ({@code /proc/PID/comm}, what {@code pgrep -x} matches; readable for any user's process)
@@ -673,6 +672,7 @@ public final class LoadGen implements Callable<Integer> {
     return pids;
   }
 
+  /** CPU seconds (user + system) each process has used so far, from /proc; exited ones are left out. */
   static java.util.Map<Long, Double> cpu(List<Long> pids) {
     java.util.Map<Long, Double> used = new java.util.HashMap<>();
     for (long pid : pids) {
