@@ -1279,14 +1279,20 @@ public final class DocumentSequencer {
     if (!loaded || version == snapshotVersion || version == 0) {
       return;
     }
-    StoredSnapshot snap = new StoredSnapshot(collection, docId, version, type,
-        doc == null ? null : DeltaJson.write(doc.toDelta()), lastTimestamp);
+    // Only the walk over the tree is done here, on the actor (the tree is the actor's alone); the
+    // Delta it gives is immutable, so writing it out as JSON, which costs several times the walk
+    // (a pass over the text with escaping), is done on the store's thread with the write.
+    Delta content = doc == null ? null : doc.toDelta();
+    long at = version;
+    String atType = type;
+    long atTimestamp = lastTimestamp;
     snapshotVersion = version;
     storeExecutor.execute(() -> {
       try {
-        store.writeSnapshot(snap);
+        store.writeSnapshot(new StoredSnapshot(collection, docId, at, atType,
+            content == null ? null : DeltaJson.write(content), atTimestamp));
       } catch (RuntimeException e) {
-        log.warn("snapshot of {} at {} failed: {}", docId, snap.version(), e.toString());
+        log.warn("snapshot of {} at {} failed: {}", docId, at, e.toString());
       }
     });
   }
