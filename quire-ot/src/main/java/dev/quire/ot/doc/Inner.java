@@ -5,8 +5,21 @@ final class Inner extends Node {
   Node[] kids;
   int count;
 
-  Inner(int fanout) {
+  Inner(int fanout, long epoch) {
+    super(epoch);
     kids = new Node[fanout + 1]; // one spare slot: a split is handled right after it overflows
+  }
+
+  /** A copy owned by {@code epoch}: its own array of children, the children themselves shared. */
+  private Inner(Inner from, long epoch) {
+    super(epoch);
+    kids = from.kids.clone();
+    count = from.count;
+    length = from.length;
+  }
+
+  Inner copy(long epoch) {
+    return new Inner(this, epoch);
   }
 
   void insertKid(int at, Node kid) {
@@ -22,7 +35,7 @@ final class Inner extends Node {
 
   /** Moves the second half of the children into a new node, which it returns. */
   Inner splitOff(int fanout) {
-    Inner right = new Inner(fanout);
+    Inner right = new Inner(fanout, epoch);
     int mid = count / 2;
     for (int i = mid; i < count; i++) {
       right.kids[i - mid] = kids[i];
@@ -35,6 +48,7 @@ final class Inner extends Node {
     return right;
   }
 
+  /** Appends {@code right}'s children (only read: it may be shared). */
   void absorb(Inner right) {
     System.arraycopy(right.kids, 0, kids, count, right.count);
     count += right.count;

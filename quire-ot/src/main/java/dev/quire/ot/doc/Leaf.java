@@ -13,11 +13,34 @@ import java.util.Arrays;
  * run and the common keystroke costs one array copy of at most {@code max} characters.
  */
 final class Leaf extends Node {
-  char[] chars = new char[16];
+  char[] chars;
   int runCount;
-  int[] runLen = new int[4];
-  AttributeMap[] runAttrs = new AttributeMap[4];
-  ObjectNode[] runEmbed = new ObjectNode[4];
+  int[] runLen;
+  AttributeMap[] runAttrs;
+  ObjectNode[] runEmbed;
+
+  Leaf(long epoch) {
+    super(epoch);
+    chars = new char[16];
+    runLen = new int[4];
+    runAttrs = new AttributeMap[4];
+    runEmbed = new ObjectNode[4];
+  }
+
+  /** A copy owned by {@code epoch}, with arrays of its own (attributes and embeds are immutable, so shared). */
+  private Leaf(Leaf from, long epoch) {
+    super(epoch);
+    length = from.length;
+    runCount = from.runCount;
+    chars = from.chars.clone();
+    runLen = from.runLen.clone();
+    runAttrs = from.runAttrs.clone();
+    runEmbed = from.runEmbed.clone();
+  }
+
+  Leaf copy(long epoch) {
+    return new Leaf(this, epoch);
+  }
 
   /** Inserts {@code text[from, to)} (or one embed, when {@code embed} is not null) at {@code offset}. */
   void insert(int offset, String text, int from, int to, ObjectNode embed, AttributeMap attrs) {
@@ -168,7 +191,7 @@ final class Leaf extends Node {
   Leaf splitOff() {
     int mid = length / 2;
     int r = boundaryAt(mid);
-    Leaf right = new Leaf();
+    Leaf right = new Leaf(epoch);
     right.chars = Arrays.copyOfRange(chars, mid, Math.max(chars.length, mid + 16));
     right.length = length - mid;
     int moved = runCount - r;
@@ -181,7 +204,7 @@ final class Leaf extends Node {
     return right;
   }
 
-  /** Appends {@code right}'s content to this leaf. */
+  /** Appends {@code right}'s content to this leaf ({@code right} is only read: it may be shared). */
   void absorb(Leaf right) {
     if (length + right.length > chars.length) {
       chars = Arrays.copyOf(chars, length + right.length);

@@ -20,7 +20,10 @@ import dev.quire.ot.RichText;
  * stored as no attributes. quill-delta keeps such a {@code {}} or drops it depending on which of
  * its code paths an op takes, which no editor can see or rely on.
  *
- * <p>Not thread-safe: a document belongs to its sequencer.
+ * <p>Not thread-safe: a document belongs to its sequencer. {@link #freeze} gives, in O(1), a
+ * {@link FrozenDocument} of the current state that any thread may read while this one goes on
+ * changing: the tree is copy-on-write across a freeze (see {@link Node#epoch}), so the next change
+ * copies the path it touches (a leaf and a few inner nodes) once, rather than the whole text.
  */
 public final class RichDocument {
   /** What an embed occupies in {@link #text()}: U+FFFC OBJECT REPLACEMENT CHARACTER. */
@@ -34,7 +37,9 @@ public final class RichDocument {
 
   private final int maxLeaf;
   private final int fanout;
-  private Node root = new Leaf();
+  /** Nodes of this epoch are this document's alone; older ones may be shared with a frozen view. */
+  private long epoch;
+  private Node root = new Leaf(0);
 
   public RichDocument() {
     this(DEFAULT_LEAF, DEFAULT_FANOUT);
@@ -89,6 +94,7 @@ public final class RichDocument {
           break;
         case RETAIN:
           if (attrs != null) {
+            ownRoot();
             format(root, pos, (int) c.length(), attrs);
           }
           pos += (int) c.length();
@@ -101,16 +107,61 @@ public final class RichDocument {
 
   /** The document as its canonical Delta (neighbouring inserts with equal attributes merged). */
   public Delta toDelta() {
+    return toDelta(root);
+  }
+
+  /** The document's text, each embed written as {@link #EMBED_CHAR}. */
+  public String text() {
+    return text(root);
+  }
+
+  /**
+   * The document as it is now, unchanged by whatever this document does next, readable from any
+   * thread once handed over safely (through an executor or a queue). Costs O(1) here: the nodes
+   * are shared, and from now on this document copies a node before it changes one of them. So a
+   * snapshot of a long document can be walked and written off the thread that owns it.
+   */
+  public FrozenDocument freeze() {
+    FrozenDocument frozen = new FrozenDocument(root);
+    epoch++; // a long: it never comes back round to a live node's epoch
+    return frozen;
+  }
+
+  static Delta toDelta(Node root) {
     DocumentBuilder out = new DocumentBuilder();
     root.appendTo(out);
     return out.build();
   }
 
-  /** The document's text, each embed written as {@link #EMBED_CHAR}. */
-  public String text() {
+  static String text(Node root) {
     StringBuilder sb = new StringBuilder(root.length);
     appendText(root, sb);
     return sb.toString();
+  }
+
+  /** Makes the root this epoch's own: copies it if a frozen view may share it. */
+  private void ownRoot() {
+    if (root.epoch != epoch) {
+      root = copy(root);
+    }
+  }
+
+  /**
+   * Child {@code i} of {@code inner} (which this epoch owns), made this epoch's own. The slot is
+   * written only when the child was copied: a reference store costs a GC write barrier, and this
+   * runs at every level of every keystroke's descent.
+   */
+  private Node ownKid(Inner inner, int i) {
+    Node kid = inner.kids[i];
+    if (kid.epoch != epoch) {
+      kid = copy(kid);
+      inner.kids[i] = kid;
+    }
+    return kid;
+  }
+
+  private Node copy(Node node) {
+    return node instanceof Leaf ? ((Leaf) node).copy(epoch) : ((Inner) node).copy(epoch);
   }
 
   private static void appendText(Node node, StringBuilder sb) {
@@ -136,9 +187,10 @@ public final class RichDocument {
   }
 
   private void insertPiece(int pos, String text, int from, int to, ObjectNode embed, AttributeMap attrs) {
+    ownRoot();
     Node split = insert(root, pos, text, from, to, embed, attrs);
     if (split != null) {
-      Inner newRoot = new Inner(fanout);
+      Inner newRoot = new Inner(fanout, epoch);
       newRoot.kids[0] = root;
       newRoot.kids[1] = split;
       newRoot.count = 2;
@@ -147,7 +199,10 @@ public final class RichDocument {
     }
   }
 
-  /** Inserts into the subtree; returns a new right sibling when the node had to split. */
+  /**
+   * Inserts into the subtree, whose root this epoch owns; returns a new right sibling when the
+   * node had to split.
+   */
   private Node insert(Node node, int pos, String text, int from, int to, ObjectNode embed, AttributeMap attrs) {
     int n = embed != null ? 1 : to - from;
     if (node instanceof Leaf) {
@@ -172,7 +227,7 @@ public final class RichDocument {
       pos -= inner.kids[i].length;
       i++;
     }
-    Node split = insert(inner.kids[i], pos, text, from, to, embed, attrs);
+    Node split = insert(ownKid(inner, i), pos, text, from, to, embed, attrs);
     inner.length += n;
     if (split != null) {
       inner.insertKid(i + 1, split);
@@ -186,16 +241,20 @@ public final class RichDocument {
   // ---- delete ----
 
   private void delete(int pos, int n) {
+    ownRoot();
     delete(root, pos, n);
     while (root instanceof Inner && ((Inner) root).count == 1) {
       root = ((Inner) root).kids[0];
     }
     if (root instanceof Inner && ((Inner) root).count == 0) {
-      root = new Leaf();
+      root = new Leaf(epoch);
     }
   }
 
-  /** Removes {@code [pos, pos + n)} of the subtree, where {@code n > 0} and the range lies inside it. */
+  /**
+   * Removes {@code [pos, pos + n)} of the subtree, whose root this epoch owns, where {@code n > 0}
+   * and the range lies inside it.
+   */
   private void delete(Node node, int pos, int n) {
     if (node instanceof Leaf) {
       ((Leaf) node).delete(pos, n);
@@ -215,7 +274,7 @@ public final class RichDocument {
       if (pos == 0 && take == kid.length) {
         inner.removeKid(i); // a whole subtree goes at once: the cost is in children, not characters
       } else {
-        delete(kid, pos, take);
+        delete(ownKid(inner, i), pos, take);
         i++;
       }
       n -= take;
@@ -239,14 +298,14 @@ public final class RichDocument {
       Leaf la = (Leaf) a;
       Leaf lb = (Leaf) b;
       if ((la.length < maxLeaf / 4 || lb.length < maxLeaf / 4) && la.length + lb.length <= maxLeaf) {
-        la.absorb(lb);
+        ((Leaf) ownKid(inner, j)).absorb(lb);
         inner.removeKid(j + 1);
       }
     } else {
       Inner ia = (Inner) a;
       Inner ib = (Inner) b;
       if ((ia.count < fanout / 4 || ib.count < fanout / 4) && ia.count + ib.count <= fanout) {
-        ia.absorb(ib);
+        ((Inner) ownKid(inner, j)).absorb(ib);
         inner.removeKid(j + 1);
       }
     }
@@ -254,8 +313,8 @@ public final class RichDocument {
 
   // ---- format ----
 
-  /** Composes {@code attrs} into the runs of {@code [pos, pos + n)} of the subtree. */
-  private static void format(Node node, int pos, int n, AttributeMap attrs) {
+  /** Composes {@code attrs} into the runs of {@code [pos, pos + n)} of the subtree, whose root this epoch owns. */
+  private void format(Node node, int pos, int n, AttributeMap attrs) {
     if (node instanceof Leaf) {
       ((Leaf) node).format(pos, n, attrs);
       return;
@@ -269,11 +328,16 @@ public final class RichDocument {
     while (n > 0) {
       Node kid = inner.kids[i];
       int take = Math.min(n, kid.length - pos);
-      format(kid, pos, take, attrs);
+      format(ownKid(inner, i), pos, take, attrs);
       n -= take;
       pos = 0;
       i++;
     }
+  }
+
+  /** The current root; for tests. */
+  Node root() {
+    return root;
   }
 
   /** Verifies the tree's structure; for tests. */

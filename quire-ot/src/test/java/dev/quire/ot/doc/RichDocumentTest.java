@@ -13,7 +13,13 @@ import dev.quire.ot.OtException;
 import dev.quire.ot.OtLimits;
 import dev.quire.ot.RichText;
 import dev.quire.ot.json.DeltaJson;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RichDocumentTest {
@@ -121,6 +127,108 @@ class RichDocumentTest {
         doc.checkInvariants();
         assertEquals(canonical(reference), doc.toDelta(),
             () -> "seed " + seed + ": doc " + DeltaJson.write(before) + " op " + DeltaJson.write(op));
+      }
+    }
+  }
+
+  /**
+   * A frozen document keeps the state it was frozen at, whatever the document does next: random
+   * ops with tiny nodes (every split, merge and format path), freezes at random steps, every frozen
+   * state checked again at the end.
+   */
+  @Test
+  void aFrozenDocumentKeepsItsStateWhileTheDocumentGoesOn() throws OtException {
+    long seed = Long.getLong("quire.seed", new Random().nextLong());
+    System.out.println("RichDocumentTest freeze seed " + seed + " (rerun with -Dquire.seed=" + seed + ")");
+    Random rnd = new Random(seed);
+    for (int round = 0; round < 200; round++) {
+      RichDocument doc = new RichDocument(4 + rnd.nextInt(12), 4 + rnd.nextInt(4));
+      Delta reference = new Delta();
+      List<FrozenDocument> frozen = new ArrayList<>();
+      List<Delta> expected = new ArrayList<>();
+      for (int step = 0; step < 60; step++) {
+        if (rnd.nextInt(4) == 0) {
+          frozen.add(doc.freeze());
+          expected.add(canonical(reference));
+        }
+        Delta op = randomOp(rnd, reference.length());
+        reference = RichText.apply(reference, op, OtLimits.DEFAULT);
+        doc.apply(op, OtLimits.DEFAULT);
+        doc.checkInvariants();
+        assertEquals(canonical(reference), doc.toDelta(), "seed " + seed);
+      }
+      for (int i = 0; i < frozen.size(); i++) {
+        assertEquals(expected.get(i), frozen.get(i).toDelta(), "seed " + seed + ", freeze " + i);
+        assertEquals(expected.get(i).length(), frozen.get(i).length(), "seed " + seed);
+      }
+    }
+  }
+
+  /** A freeze shares the tree: one keystroke after it copies one path, not the document. */
+  @Test
+  void aKeystrokeAfterAFreezeCopiesOnlyItsPath() throws OtException {
+    RichDocument doc = new RichDocument();
+    doc.apply(new Delta().insert("0123456789".repeat(100_000)), OtLimits.DEFAULT);
+    FrozenDocument frozen = doc.freeze();
+    doc.apply(new Delta().retain(500_000).delete(1), OtLimits.DEFAULT); // a backspace: no split, no merge
+    List<Node> before = leaves(frozen.root);
+    List<Node> after = leaves(doc.root());
+    assertEquals(before.size(), after.size());
+    int copied = 0;
+    for (int i = 0; i < before.size(); i++) {
+      if (before.get(i) != after.get(i)) {
+        copied++;
+      }
+    }
+    assertEquals(1, copied, "leaves copied by one keystroke after a freeze");
+    assertEquals(1_000_000, frozen.length());
+    assertEquals("0123456789".repeat(100_000), frozen.text());
+    assertEquals(999_999, doc.length());
+  }
+
+  /** The sequencer's use: the owner keeps applying ops while another thread writes out each freeze. */
+  @Test
+  void anotherThreadReadsFrozenStatesWhileTheOwnerTypes() throws Exception {
+    long seed = Long.getLong("quire.seed", new Random().nextLong());
+    System.out.println("RichDocumentTest threads seed " + seed + " (rerun with -Dquire.seed=" + seed + ")");
+    Random rnd = new Random(seed);
+    RichDocument doc = new RichDocument(64, 8);
+    Delta reference = new Delta();
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      List<Future<Delta>> reads = new ArrayList<>();
+      List<Delta> expected = new ArrayList<>();
+      for (int step = 0; step < 3_000; step++) {
+        if (step % 25 == 0) {
+          FrozenDocument f = doc.freeze();
+          reads.add(reader.submit(f::toDelta));
+          expected.add(canonical(reference));
+        }
+        Delta op = randomOp(rnd, reference.length());
+        reference = RichText.apply(reference, op, OtLimits.DEFAULT);
+        doc.apply(op, OtLimits.DEFAULT);
+      }
+      for (int i = 0; i < reads.size(); i++) {
+        assertEquals(expected.get(i), reads.get(i).get(30, TimeUnit.SECONDS), "seed " + seed + ", freeze " + i);
+      }
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  private static List<Node> leaves(Node node) {
+    List<Node> out = new ArrayList<>();
+    collectLeaves(node, out);
+    return out;
+  }
+
+  private static void collectLeaves(Node node, List<Node> out) {
+    if (node instanceof Leaf) {
+      out.add(node);
+    } else {
+      Inner inner = (Inner) node;
+      for (int i = 0; i < inner.count; i++) {
+        collectLeaves(inner.kids[i], out);
       }
     }
   }

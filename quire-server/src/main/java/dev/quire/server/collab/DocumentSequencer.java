@@ -5,6 +5,7 @@ import dev.quire.ot.Delta;
 import dev.quire.ot.OtException;
 import dev.quire.ot.OtLimits;
 import dev.quire.ot.RichText;
+import dev.quire.ot.doc.FrozenDocument;
 import dev.quire.ot.doc.RichDocument;
 import dev.quire.ot.json.DeltaJson;
 import dev.quire.server.bus.Bus;
@@ -1279,10 +1280,11 @@ public final class DocumentSequencer {
     if (!loaded || version == snapshotVersion || version == 0) {
       return;
     }
-    // Only the walk over the tree is done here, on the actor (the tree is the actor's alone); the
-    // Delta it gives is immutable, so writing it out as JSON, which costs several times the walk
-    // (a pass over the text with escaping), is done on the store's thread with the write.
-    Delta content = doc == null ? null : doc.toDelta();
+    // Nothing proportional to the text is done here, on the actor: freezing the tree is O(1) (it
+    // is copy-on-write from now on, so the next op copies the one path it touches), and the walk
+    // over it and the JSON, a pass over the whole text with escaping, are done on the store's
+    // thread with the write. A long document's snapshot no longer holds up the ops behind it.
+    FrozenDocument content = doc == null ? null : doc.freeze();
     long at = version;
     String atType = type;
     long atTimestamp = lastTimestamp;
@@ -1290,7 +1292,7 @@ public final class DocumentSequencer {
     storeExecutor.execute(() -> {
       try {
         store.writeSnapshot(new StoredSnapshot(collection, docId, at, atType,
-            content == null ? null : DeltaJson.write(content), atTimestamp));
+            content == null ? null : DeltaJson.write(content.toDelta()), atTimestamp));
       } catch (RuntimeException e) {
         log.warn("snapshot of {} at {} failed: {}", docId, at, e.toString());
       }

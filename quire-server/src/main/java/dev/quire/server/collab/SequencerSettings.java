@@ -43,8 +43,9 @@ public record SequencerSettings(OtLimits limits, int maxBatch, int maxSubmitRetr
    * Ops between snapshots of a document {@code length} long: {@code snapshotEvery}, or one op per
    * {@value #SNAPSHOT_CHARS_PER_OP} characters if that is more.
    *
-   * <p>Why: a snapshot costs the document's actor a pass over the whole text (and the store a write
-   * of it), so at a fixed interval its share of every op's cost grows with the document. In the
+   * <p>Why: a snapshot costs a pass over the whole text and a store write of it (off the actor
+   * since the tree is frozen for it, but the CPU is the same machine's), so at a fixed interval its
+   * share of every op's cost grows with the document. In the
    * capacity soak (one document typed to over a million characters by 245 authors), snapshots
    * every 100 ops went from 0.5 % of the server's CPU samples in the first minute to 4.5 % in the
    * sixth, growing on with the text, and the delivery latency crept up with them. Tied to the
