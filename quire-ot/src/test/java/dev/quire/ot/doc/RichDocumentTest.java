@@ -113,8 +113,7 @@ class RichDocumentTest {
    */
   @Test
   void randomOpsGiveTheSameDocumentAsCompose() throws OtException {
-    long seed = Long.getLong("quire.seed", new Random().nextLong());
-    System.out.println("RichDocumentTest seed " + seed + " (rerun with -Dquire.seed=" + seed + ")");
+    long seed = seed("");
     Random rnd = new Random(seed);
     for (int round = 0; round < 300; round++) {
       RichDocument doc = new RichDocument(4 + rnd.nextInt(12), 4 + rnd.nextInt(4));
@@ -138,8 +137,7 @@ class RichDocumentTest {
    */
   @Test
   void aFrozenDocumentKeepsItsStateWhileTheDocumentGoesOn() throws OtException {
-    long seed = Long.getLong("quire.seed", new Random().nextLong());
-    System.out.println("RichDocumentTest freeze seed " + seed + " (rerun with -Dquire.seed=" + seed + ")");
+    long seed = seed("freeze");
     Random rnd = new Random(seed);
     for (int round = 0; round < 200; round++) {
       RichDocument doc = new RichDocument(4 + rnd.nextInt(12), 4 + rnd.nextInt(4));
@@ -189,8 +187,7 @@ class RichDocumentTest {
   /** The sequencer's use: the owner keeps applying ops while another thread writes out each freeze. */
   @Test
   void anotherThreadReadsFrozenStatesWhileTheOwnerTypes() throws Exception {
-    long seed = Long.getLong("quire.seed", new Random().nextLong());
-    System.out.println("RichDocumentTest threads seed " + seed + " (rerun with -Dquire.seed=" + seed + ")");
+    long seed = seed("threads");
     Random rnd = new Random(seed);
     RichDocument doc = new RichDocument(64, 8);
     Delta reference = new Delta();
@@ -231,6 +228,14 @@ class RichDocumentTest {
         collectLeaves(inner.kids[i], out);
       }
     }
+  }
+
+  /** The seed of a random test, -Dquire.seed or a new one, printed so a failure can be replayed. */
+  private static long seed(String test) {
+    long seed = Long.getLong("quire.seed", new Random().nextLong());
+    System.out.println("RichDocumentTest " + (test.isEmpty() ? "" : test + " ") + "seed " + seed
+        + " (rerun with -Dquire.seed=" + seed + ")");
+    return seed;
   }
 
   private static final String[] TEXTS = {"a", "bc", "\n", "hello ", "\uD83D\uDE00", "xyz\nw", "0123456789abcdef"};
