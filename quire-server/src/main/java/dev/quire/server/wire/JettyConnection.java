@@ -2,6 +2,8 @@ package dev.quire.server.wire;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,9 @@ import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.OutgoingEntry;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +30,27 @@ import org.slf4j.LoggerFactory;
  * queue is bounded in bytes (UTF-16 units, close enough to measure the memory a slow client
  * pins): past it the client is disconnected, so one client that stops reading cannot grow the
  * server's memory without end.
+ *
+ * <p>Frames go straight to the flusher of Jetty's connection under the session, not through the
+ * session's {@code sendFrame}: that path passes each frame through four more layers (the session's
+ * state check and callback wrappers, its fragmenting flusher, the extension stack and an adaptor),
+ * each building its own entry and callback objects, and the fragmenting flusher is a queue of its
+ * own that serialises every frame behind the previous one's write. With a hot document each op is
+ * one frame to every subscriber, so at 300 authors that path was most of the server's CPU outside
+ * the kernel (docs/BENCHMARKS.md, "Authors on one document"). What those layers do for our frames
+ * is done here: the connection has no extensions (see {@link JettyWire}), frames are never masked
+ * by a server, a text frame larger than Jetty's frame size is fragmented as Jetty would, and after
+ * a close frame Jetty's flusher fails any later frame, as the session would. Every data frame of a
+ * connection takes this one path, so their order is kept; Jetty's own control frames (pong,
+ * close) go through the session and reach the same flusher.
  */
 final class JettyConnection implements WireConnection, SendBatch.Flushable {
   private static final Logger log = LoggerFactory.getLogger(JettyConnection.class);
 
   private final String id;
   private final Session session;
-  private final CoreSession core; // null if Jetty's session is not the usual one: no batching
+  private final WebSocketConnection direct; // null if Jetty's session is not the usual one: no batching
+  private final int maxFrameBytes; // a longer text frame is sent in fragments (Jetty's frame size)
   private final long maxQueuedChars;
   private final AtomicLong allQueuedChars; // shared by every connection: the queue-depth gauge
   private final ArrayDeque<Out> queue = new ArrayDeque<>(2); // grows; most connections queue little
@@ -44,7 +63,11 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
   JettyConnection(String id, Session session, long maxQueuedChars, AtomicLong allQueuedChars) {
     this.id = id;
     this.session = session;
-    this.core = session instanceof WebSocketSession ws ? ws.getCoreSession() : null;
+    CoreSession core = session instanceof WebSocketSession ws ? ws.getCoreSession() : null;
+    this.direct = core instanceof WebSocketCoreSession wcs && wcs.getConnection() != null
+        && wcs.getExtensionStack().getExtensions().isEmpty() ? wcs.getConnection() : null;
+    this.maxFrameBytes = core != null && core.isAutoFragment() && core.getMaxFrameSize() > 0
+        ? (int) Math.min(Integer.MAX_VALUE, core.getMaxFrameSize()) : Integer.MAX_VALUE;
     this.maxQueuedChars = maxQueuedChars;
     this.allQueuedChars = allQueuedChars;
   }
@@ -152,17 +175,17 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
       afterWrite::succeed, afterWrite::fail);
 
   private void write(Out out) {
-    if (core == null) {
+    if (direct == null) {
       session.sendText(out.text(), afterWrite);
     } else {
-      core.sendFrame(frame(out), lastWritten, false);
+      enqueue(out, lastWritten, false);
     }
   }
 
   /** Sends frames in order, flushed together; {@link #afterWrite} runs when the last is written. */
   private void writeBatch(List<Out> frames) {
     int last = frames.size() - 1;
-    if (core == null) {
+    if (direct == null) {
       for (int i = 0; i < last; i++) {
         session.sendText(frames.get(i).text(), Callback.from(() -> {}, x -> close(1011, "send failed")));
       }
@@ -170,18 +193,39 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
       return;
     }
     for (int i = 0; i < last; i++) {
-      core.sendFrame(frame(frames.get(i)), batchedFailure, true);
+      enqueue(frames.get(i), batchedFailure, true);
     }
-    core.sendFrame(frame(frames.get(last)), lastWritten, false);
+    enqueue(frames.get(last), lastWritten, false);
   }
 
   /**
-   * A text frame; one whose bytes were encoded once for all its recipients (a broadcast op) is
-   * wrapped, not copied: the bytes are never written to, and each frame has its own position.
+   * Hands one text message to Jetty's flusher. A message's bytes encoded once for all its
+   * recipients (a broadcast op) are wrapped, not copied: they are never written to, and each frame
+   * has its own position. A message longer than the frame size goes as a text frame and
+   * continuations, each wrapping a slice of the same bytes; only the last one completes
+   * {@code callback}, and with {@code batch} (the earlier ones are always batched: they are
+   * followed by the rest of the message).
    */
-  private static Frame frame(Out out) {
-    Frame f = new Frame(OpCode.TEXT);
-    return out.utf8() != null ? f.setPayload(java.nio.ByteBuffer.wrap(out.utf8())) : f.setPayload(out.text());
+  private void enqueue(Out out, org.eclipse.jetty.util.Callback callback, boolean batch) {
+    byte[] utf8 = out.utf8();
+    if (utf8 == null && out.text().length() * 3L <= maxFrameBytes) {
+      direct.enqueueFrame(new OutgoingEntry.Builder(new Frame(OpCode.TEXT).setPayload(out.text()), callback)
+          .batch(batch).build());
+      return;
+    }
+    if (utf8 == null) {
+      utf8 = out.text().getBytes(StandardCharsets.UTF_8);
+    }
+    byte opCode = OpCode.TEXT;
+    int from = 0;
+    while (utf8.length - from > maxFrameBytes) {
+      Frame part = new Frame(opCode, false, ByteBuffer.wrap(utf8, from, maxFrameBytes));
+      direct.enqueueFrame(new OutgoingEntry.Builder(part, batchedFailure).batch(true).build());
+      opCode = OpCode.CONTINUATION;
+      from += maxFrameBytes;
+    }
+    Frame last = new Frame(opCode, true, ByteBuffer.wrap(utf8, from, utf8.length - from));
+    direct.enqueueFrame(new OutgoingEntry.Builder(last, callback).batch(batch).build());
   }
 
   @Override
