@@ -78,6 +78,8 @@ class ReplicaServerTest {
       // A second server opens the document cold: the replica gives it, the primary only the tail.
       try (TestServer b = TestServer.start(dir.resolve("b"), settings);
           WsClient reader = WsClient.connect(URI.create(b.wsUrl()))) {
+        // Until its first poll of the replica answers, a new server knows no replica to read from.
+        Await.until(() -> replicaPolled(new Http(b.httpUrl())), "server b's first poll of the replica");
         JsonNode fetched = reader.request(Msg.fetch(id), m -> "f".equals(m.path("a").asText()));
         assertEquals(2, fetched.path("data").path("v").asLong());
         assertEquals(1, served(new Http(b.httpUrl()), "open"), "the open was read from the replica");
@@ -95,6 +97,17 @@ class ReplicaServerTest {
 
   private static String titles(Http http) {
     return http.get("/api/documents").json().path("documents").path(0).path("title").asText(null);
+  }
+
+  /** Whether the server has a replica that answered a poll (its lag gauge is known: not -1). */
+  private static boolean replicaPolled(Http http) {
+    for (String line : http.get("/metrics").body().split("\n")) {
+      if (line.startsWith("quire_replica_lag_bytes{")
+          && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads of {@code kind} the server counted as served by a replica. */
