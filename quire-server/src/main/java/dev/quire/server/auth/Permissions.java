@@ -59,6 +59,16 @@ public final class Permissions implements Access {
   }
 
   @Override
+  public boolean knows(Principal principal, String docId) {
+    if (principal == null) {
+      return true;
+    }
+    Map<String, Cached> roles = cache.get(docId);
+    Cached c = roles == null ? null : roles.get(principal.userId());
+    return c != null && clock.millis() - c.at() <= CACHE_MILLIS;
+  }
+
+  @Override
   public Role role(Principal principal, String docId) {
     if (principal == null) {
       return null;

@@ -19,6 +19,7 @@ import dev.quire.server.collab.Snapshots;
 import dev.quire.server.collab.Submission;
 import dev.quire.server.collab.Subscriber;
 import dev.quire.server.store.OpsCompactedException;
+import dev.quire.server.store.StoreException;
 import dev.quire.server.store.StoredOp;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.auth.Role;
@@ -32,6 +33,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -68,6 +71,13 @@ public final class Agent implements Subscriber {
   private final ArrayDeque<String> inbox = new ArrayDeque<>(2);
   private boolean busy;
   private boolean closed;
+  /**
+   * Whether the message being handled may wait for the store to learn a role: only while it is
+   * handled again on the store's executor ({@link #handleWhenRolesKnown}). Messages are handled
+   * one at a time, and the next starts only after this is false again (through the futures that
+   * order them), so no other thread sees it true.
+   */
+  private boolean mayWaitForRoles;
 
   /** A document of a collection, as this client subscribed to it. */
   private record DocKey(String collection, String docId) {}
@@ -218,6 +228,58 @@ public final class Agent implements Subscriber {
       return done();
     }
     try {
+      return dispatch(msg);
+    } catch (RoleNotKnown e) {
+      return handleWhenRolesKnown(msg);
+    }
+  }
+
+  /**
+   * Handles {@code msg} again on the store's executor, where the roles it needs may be read from
+   * the store: this message's thread is Jetty's, which must never wait for a database (during an
+   * outage each lookup waits for the pool's timeout, and enough of them would hold every thread
+   * that serves the connections of documents already open). Every access check comes before the
+   * handler changes anything, so handling the message again from the start does it once.
+   */
+  private CompletableFuture<Void> handleWhenRolesKnown(ObjectNode msg) {
+    CompletableFuture<CompletableFuture<Void>> handled = new CompletableFuture<>();
+    try {
+      ctx.storeExecutor().execute(() -> {
+        CompletableFuture<Void> done;
+        mayWaitForRoles = true;
+        try {
+          done = dispatch(msg);
+        } catch (RoleNotKnown | RuntimeException e) {
+          mayWaitForRoles = false;
+          handled.completeExceptionally(e);
+          return;
+        }
+        mayWaitForRoles = false; // before the next message can start: it starts once this completes
+        handled.complete(done);
+      });
+    } catch (RejectedExecutionException e) { // shutting down
+      conn.close(1001, "the server is shutting down");
+      return done();
+    }
+    return handled.thenCompose(f -> f).exceptionally(e -> { // a store failure was answered in dispatch
+      log.error("conn={} message handling failed", conn.id(), e instanceof CompletionException ? e.getCause() : e);
+      return null;
+    });
+  }
+
+  /**
+   * The roles could not be read: the client is asked to come back later (1013), as when an op
+   * cannot be committed, so it keeps what it sent (an op stays pending in the sharedb client) and
+   * sends it again on a new connection, instead of waiting for a reply that never comes.
+   */
+  private void accountStoreUnavailable(StoreException e) {
+    log.warn("conn={} closing: could not read document roles: {}", conn.id(), e.getMessage());
+    conn.close(1013, "the account store is unavailable; reconnect and resend");
+  }
+
+  /** One message, parsed and within the rate limit, to its handler. */
+  private CompletableFuture<Void> dispatch(ObjectNode msg) throws RoleNotKnown {
+    try {
       checkCommonFields(msg);
       String a = msg.path("a").asText("");
       switch (a) {
@@ -259,6 +321,9 @@ public final class Agent implements Subscriber {
     } catch (ProtocolException e) {
       countIfOp(msg, e.code());
       send(error(msg, e.code(), e.getMessage()));
+      return done();
+    } catch (StoreException e) { // a role lookup: the rest of a message's store work is the actors'
+      accountStoreUnavailable(e);
       return done();
     }
   }
@@ -373,7 +438,7 @@ public final class Agent implements Subscriber {
 
   // ---- fetch and subscribe ----
 
-  private CompletableFuture<Void> fetchOrSubscribe(ObjectNode msg, boolean subscribe) throws ProtocolException {
+  private CompletableFuture<Void> fetchOrSubscribe(ObjectNode msg, boolean subscribe) throws ProtocolException, RoleNotKnown {
     String c = collection(msg);
     String d = docId(msg.get("d"));
     mayRead(d);
@@ -451,7 +516,7 @@ public final class Agent implements Subscriber {
   }
 
   /** {@code bf}/{@code bs}: ids as an array (snapshots in the reply) or as {@code {id: version}} (ops pushed). */
-  private CompletableFuture<Void> bulk(ObjectNode msg, boolean subscribe) throws ProtocolException {
+  private CompletableFuture<Void> bulk(ObjectNode msg, boolean subscribe) throws ProtocolException, RoleNotKnown {
     String c = collection(msg);
     JsonNode b = msg.get("b");
     boolean withVersions;
@@ -578,7 +643,7 @@ public final class Agent implements Subscriber {
 
   // ---- ops ----
 
-  private CompletableFuture<Void> submit(ObjectNode msg) throws ProtocolException {
+  private CompletableFuture<Void> submit(ObjectNode msg) throws ProtocolException, RoleNotKnown {
     String c = collection(msg);
     String d = docId(msg.get("d"));
     Role role = mayWrite(d);
@@ -692,7 +757,7 @@ public final class Agent implements Subscriber {
 
   // ---- snapshots at a version or a time ----
 
-  private CompletableFuture<Void> snapshotRequest(ObjectNode msg, boolean byTime) throws ProtocolException {
+  private CompletableFuture<Void> snapshotRequest(ObjectNode msg, boolean byTime) throws ProtocolException, RoleNotKnown {
     String c = collection(msg);
     String d = docId(msg.get("d"));
     mayRead(d);
@@ -757,7 +822,7 @@ public final class Agent implements Subscriber {
 
   // ---- presence ----
 
-  private CompletableFuture<Void> presenceSubscription(ObjectNode msg, boolean subscribe) throws ProtocolException {
+  private CompletableFuture<Void> presenceSubscription(ObjectNode msg, boolean subscribe) throws ProtocolException, RoleNotKnown {
     String ch = msg.path("ch").asText(null);
     if (ch == null) {
       throw new ProtocolException(ErrorCode.MESSAGE_BADLY_FORMED, "\"ch\" (the presence channel) is missing");
@@ -778,7 +843,7 @@ public final class Agent implements Subscriber {
     return done();
   }
 
-  private CompletableFuture<Void> presence(ObjectNode msg) throws ProtocolException {
+  private CompletableFuture<Void> presence(ObjectNode msg) throws ProtocolException, RoleNotKnown {
     String ch = msg.path("ch").asText(null);
     JsonNode presenceId = msg.get("id");
     if (ch == null || presenceId == null || !presenceId.isTextual()) {
@@ -906,8 +971,27 @@ public final class Agent implements Subscriber {
     docs.forEach(this::accessChanged);
   }
 
-  private void mayRead(String docId) throws ProtocolException {
-    if (ctx.access().role(principal, docId) == null) {
+  /**
+   * A role this message needs is not in memory, and this thread may not wait for the store: the
+   * message is handled again where it may ({@link #handleWhenRolesKnown}). Thrown before the
+   * handler changes anything; no stack trace (it is control flow, not an error).
+   */
+  private static final class RoleNotKnown extends Exception {
+    RoleNotKnown() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The role of this connection's person on {@code docId}, if this thread may learn it now. */
+  private Role role(String docId) throws RoleNotKnown {
+    if (!mayWaitForRoles && !ctx.access().knows(principal, docId)) {
+      throw new RoleNotKnown();
+    }
+    return ctx.access().role(principal, docId);
+  }
+
+  private void mayRead(String docId) throws ProtocolException, RoleNotKnown {
+    if (role(docId) == null) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
     }
   }
@@ -916,8 +1000,8 @@ public final class Agent implements Subscriber {
    * The role of someone who may submit ops to {@code docId}: an editor or owner, or a commenter
    * (whose ops the caller must check: comment anchors only).
    */
-  private Role mayWrite(String docId) throws ProtocolException {
-    Role role = ctx.access().role(principal, docId);
+  private Role mayWrite(String docId) throws ProtocolException, RoleNotKnown {
+    Role role = role(docId);
     if (role == null) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "you have no access to document \"" + docId + "\"");
     }
@@ -933,7 +1017,7 @@ public final class Agent implements Subscriber {
    * sharedb client names them), readable by the sender; returns the channel's document id, or
    * null in open mode, where any channel goes.
    */
-  private String mayUseChannel(String ch) throws ProtocolException {
+  private String mayUseChannel(String ch) throws ProtocolException, RoleNotKnown {
     if (ctx.access().open()) {
       return null;
     }
