@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quire.server.bus.InProcessBus;
 import dev.quire.server.store.sqlite.SqliteStore;
+import dev.quire.server.testing.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,26 +20,9 @@ class AccountsTest {
 
   @TempDir Path dir;
   private SqliteStore store;
-  private final AtomicLong now = new AtomicLong(1_000_000);
   private Accounts accounts;
 
-  /** A clock the test moves by hand. */
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
+  private final ManualClock clock = new ManualClock(1_000_000);
 
   @BeforeEach
   void open() {
@@ -59,11 +39,11 @@ class AccountsTest {
   @Test
   void aSessionUnusedForTheIdleTimeoutEnds() {
     String s = accounts.signup("ann", null, PASSWORD).secret();
-    now.addAndGet(Duration.ofMinutes(59).toMillis());
+    clock.advance(Duration.ofMinutes(59).toMillis());
     assertTrue(accounts.bySession(s).isPresent(), "used within the idle timeout");
-    now.addAndGet(Duration.ofMinutes(59).toMillis());
+    clock.advance(Duration.ofMinutes(59).toMillis());
     assertTrue(accounts.bySession(s).isPresent(), "its use a minute ago restarted the idle clock");
-    now.addAndGet(Duration.ofMinutes(61).toMillis());
+    clock.advance(Duration.ofMinutes(61).toMillis());
     assertTrue(accounts.bySession(s).isEmpty());
     assertTrue(store.accounts().session(Secrets.hash(s)).isEmpty(), "and is removed from the store");
   }
@@ -72,10 +52,10 @@ class AccountsTest {
   void aSessionInUseEndsAtItsMaximumAge() {
     String s = accounts.signup("ann", null, PASSWORD).secret();
     for (int i = 0; i < 19; i++) {
-      now.addAndGet(Duration.ofMinutes(30).toMillis());
+      clock.advance(Duration.ofMinutes(30).toMillis());
       assertTrue(accounts.bySession(s).isPresent(), "after " + (i + 1) * 30 + " minutes");
     }
-    now.addAndGet(Duration.ofMinutes(31).toMillis());
+    clock.advance(Duration.ofMinutes(31).toMillis());
     assertTrue(accounts.bySession(s).isEmpty(), "older than 10 hours");
   }
 
@@ -94,15 +74,15 @@ class AccountsTest {
   void anExpiredTokenIsRefusedEvenFromTheCache() {
     String user = accounts.signup("ann", null, PASSWORD).user().id();
     Accounts.NewToken t = accounts.createToken(user, "ci", Duration.ofHours(1));
-    assertEquals(now.get() + Duration.ofHours(1).toMillis(), t.token().expiresAt());
+    assertEquals(clock.millis() + Duration.ofHours(1).toMillis(), t.token().expiresAt());
     assertEquals("ann", accounts.byToken(t.secret()).orElseThrow().name());
-    now.addAndGet(Duration.ofHours(1).toMillis() - 1);
+    clock.advance(Duration.ofHours(1).toMillis() - 1);
     assertTrue(accounts.byToken(t.secret()).isPresent(), "a moment before it expires");
-    now.addAndGet(1);
+    clock.advance(1);
     assertTrue(accounts.byToken(t.secret()).isEmpty(), "at its expiry, though cached a moment ago");
-    assertTrue(accounts.tokens(user).get(0).expired(now.get()), "listed, as expired, until removed");
+    assertTrue(accounts.tokens(user).get(0).expired(clock.millis()), "listed, as expired, until removed");
     Accounts.NewToken forever = accounts.createToken(user, "ops");
-    now.addAndGet(Duration.ofDays(3650).toMillis());
+    clock.advance(Duration.ofDays(3650).toMillis());
     assertTrue(accounts.byToken(forever.secret()).isPresent(), "without an expiry a token works until revoked");
     for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(3651)}) {
       AuthException e = assertThrows(AuthException.class, () -> accounts.createToken(user, "x", bad), bad.toString());

@@ -8,13 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quire.server.bus.InProcessBus;
 import dev.quire.server.store.sqlite.SqliteStore;
 import dev.quire.server.testing.Await;
+import dev.quire.server.testing.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,23 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PermissionsTest {
   @TempDir Path dir;
   private SqliteStore store;
-  private final AtomicLong now = new AtomicLong(1_000_000);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
+  private final ManualClock clock = new ManualClock(1_000_000);
 
   @BeforeEach
   void open() {
@@ -74,9 +54,9 @@ class PermissionsTest {
     assertNull(permissions.role(p, "doc2"));
     assertTrue(permissions.knows(p, "doc2"), "no role is known too");
 
-    now.addAndGet(Permissions.CACHE_MILLIS);
+    clock.advance(Permissions.CACHE_MILLIS);
     assertTrue(permissions.knows(p, "doc1"), "at the end of the cache's lifetime");
-    now.incrementAndGet();
+    clock.advance(1);
     assertFalse(permissions.knows(p, "doc1"), "past it");
     assertEquals(Role.EDITOR, permissions.role(p, "doc1"));
     assertTrue(permissions.knows(p, "doc1"), "read again");
