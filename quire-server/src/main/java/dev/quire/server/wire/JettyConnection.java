@@ -102,7 +102,10 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
       if (closed) {
         return;
       }
-      if (sending || batch != null) {
+      // Held frames of another thread's batch go first: a frame sent outside a batch waits behind
+      // them (written with them when that batch ends), or it would overtake them — a reply sent
+      // from the store's executor ahead of the ack of the message before it, still held.
+      if (sending || batch != null || held) {
         // The bound is on what waits behind a write. Held by a batch, the first frame of an idle
         // connection is the one that would have been written at once, so it is not counted.
         boolean wouldBeWritten = !sending && queue.isEmpty();
@@ -115,7 +118,7 @@ final class JettyConnection implements WireConnection, SendBatch.Flushable {
           if (wouldBeWritten) {
             exemptChars = text.length();
           }
-          if (!sending && !held) {
+          if (!sending && !held) { // so batch != null
             held = true; // written when the batch ends (if a write is in flight, its end does it)
             batch.add(this);
           }

@@ -129,38 +129,8 @@ class JettyWireTest {
    */
   @Test
   void messagesArriveWholeInOrderAndLongOnesInFramesOfAtMost64Kb() throws Exception {
-    CompletableFuture<WireConnection> opened = new CompletableFuture<>();
-    WireListener listener = new WireListener() {
-      @Override
-      public void onOpen(WireConnection c) {
-        opened.complete(c);
-      }
-
-      @Override
-      public void onText(WireConnection c, String text) {}
-
-      @Override
-      public void onClose(WireConnection c, int code, String reason) {}
-    };
-    Javalin app = Javalin.create(cfg -> {
-      cfg.jetty.host = "127.0.0.1";
-      cfg.jetty.port = 0;
-      cfg.startup.showJavalinBanner = false;
-      new JettyWire().mount(cfg, "/ws", listener, UpgradeGate.OPEN, 1024, 1 << 24, Duration.ofMinutes(1));
-    }).start();
-    try (Socket s = new Socket("127.0.0.1", app.port())) {
-      s.setSoTimeout(10_000); // the deadline for every read
-      DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-      s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      String status = readLine(in);
-      assertTrue(status.contains(" 101 "), status);
-      while (!readLine(in).isEmpty()) {
-        // the rest of the response's headers
-      }
-      WireConnection c = opened.get(10, TimeUnit.SECONDS);
-
+    try (RawPeer peer = RawPeer.open()) {
+      WireConnection c = peer.connection;
       // A long message of 2- and 3-byte characters: 64 KB boundaries fall inside characters.
       StringBuilder b = new StringBuilder();
       for (int i = 0; b.length() < 150_000; i++) {
@@ -191,9 +161,114 @@ class JettyWireTest {
 
       List<String> received = new ArrayList<>();
       List<int[]> longFrames = new ArrayList<>(); // {opcode, fin, length} of the frames of long messages
-      ByteArrayOutputStream message = new ByteArrayOutputStream();
-      List<int[]> frames = new ArrayList<>();
       while (received.size() < sent.size()) {
+        List<int[]> frames = new ArrayList<>();
+        String text = peer.nextMessage(frames);
+        received.add(text);
+        if (text.length() == longText.length()) {
+          longFrames.addAll(frames);
+        }
+      }
+      assertEquals(sent, received);
+      for (int[] f : longFrames) {
+        assertTrue(f[2] <= 65536, "frame of " + f[2] + " bytes");
+      }
+      assertEquals(2 * ((longUtf8.length + 65535) / 65536), longFrames.size(), "frames of the two long messages");
+
+      c.close(1000, "bye");
+      c.send("after the close");
+      assertEquals(0x88, peer.in.readUnsignedByte(), "the close frame comes next");
+      peer.in.readFully(new byte[peer.in.readUnsignedByte()]); // its code and reason
+      // Our half of the close handshake (masked, as a client's frames are); then the server ends
+      // the connection, with nothing sent after its close frame.
+      peer.socket.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
+      assertEquals(-1, peer.in.read(), "nothing after the close frame");
+    }
+  }
+
+  /**
+   * A frame sent outside any batch while another thread's {@link SendBatch} holds frames for the
+   * same connection waits behind them: a reply sent from the store's executor must not overtake
+   * the ack of the message before it, which the document's actor still holds.
+   */
+  @Test
+  void aSendOutsideABatchWaitsBehindTheFramesABatchHolds() throws Exception {
+    try (RawPeer peer = RawPeer.open()) {
+      WireConnection c = peer.connection;
+      CompletableFuture<Void> outside = new CompletableFuture<>();
+      SendBatch.run(() -> {
+        c.send("held by the batch");
+        Thread t = new Thread(() -> {
+          c.send("sent outside it");
+          outside.complete(null);
+        });
+        t.start();
+        outside.orTimeout(10, TimeUnit.SECONDS).join(); // that send has returned: queued or written
+      });
+      List<int[]> frames = new ArrayList<>();
+      assertEquals("held by the batch", peer.nextMessage(frames));
+      assertEquals("sent outside it", peer.nextMessage(frames));
+    }
+  }
+
+  /** A raw client socket on a bare wire (no protocol), reading the server's frames as they come. */
+  private static final class RawPeer implements AutoCloseable {
+    final Javalin app;
+    final Socket socket;
+    final DataInputStream in;
+    final WireConnection connection;
+    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+
+    private RawPeer(Javalin app, Socket socket, DataInputStream in, WireConnection connection) {
+      this.app = app;
+      this.socket = socket;
+      this.in = in;
+      this.connection = connection;
+    }
+
+    static RawPeer open() throws Exception {
+      CompletableFuture<WireConnection> opened = new CompletableFuture<>();
+      WireListener listener = new WireListener() {
+        @Override
+        public void onOpen(WireConnection c) {
+          opened.complete(c);
+        }
+
+        @Override
+        public void onText(WireConnection c, String text) {}
+
+        @Override
+        public void onClose(WireConnection c, int code, String reason) {}
+      };
+      Javalin app = Javalin.create(cfg -> {
+        cfg.jetty.host = "127.0.0.1";
+        cfg.jetty.port = 0;
+        cfg.startup.showJavalinBanner = false;
+        new JettyWire().mount(cfg, "/ws", listener, UpgradeGate.OPEN, 1024, 1 << 24, Duration.ofMinutes(1));
+      }).start();
+      Socket s = new Socket("127.0.0.1", app.port());
+      try {
+        s.setSoTimeout(10_000); // the deadline for every read
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+        s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String status = readLine(in);
+        assertTrue(status.contains(" 101 "), status);
+        while (!readLine(in).isEmpty()) {
+          // the rest of the response's headers
+        }
+        return new RawPeer(app, s, in, opened.get(10, TimeUnit.SECONDS));
+      } catch (Exception | AssertionError e) {
+        s.close();
+        app.stop();
+        throw e;
+      }
+    }
+
+    /** The next whole text message; its frames ({opcode, fin, length}) are added to {@code frames}. */
+    String nextMessage(List<int[]> frames) throws IOException {
+      while (true) {
         int b0 = in.readUnsignedByte();
         int b1 = in.readUnsignedByte();
         assertEquals(0, b1 & 0x80, "a server's frame is never masked");
@@ -212,30 +287,19 @@ class JettyWireTest {
         frames.add(new int[] {opcode, fin ? 1 : 0, (int) len});
         if (fin) {
           String text = message.toString(StandardCharsets.UTF_8);
-          received.add(text);
-          if (text.length() == longText.length()) {
-            longFrames.addAll(frames);
-          }
           message.reset();
-          frames.clear();
+          return text;
         }
       }
-      assertEquals(sent, received);
-      for (int[] f : longFrames) {
-        assertTrue(f[2] <= 65536, "frame of " + f[2] + " bytes");
-      }
-      assertEquals(2 * ((longUtf8.length + 65535) / 65536), longFrames.size(), "frames of the two long messages");
+    }
 
-      c.close(1000, "bye");
-      c.send("after the close");
-      assertEquals(0x88, in.readUnsignedByte(), "the close frame comes next");
-      in.readFully(new byte[in.readUnsignedByte()]); // its code and reason
-      // Our half of the close handshake (masked, as a client's frames are); then the server ends
-      // the connection, with nothing sent after its close frame.
-      s.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
-      assertEquals(-1, in.read(), "nothing after the close frame");
-    } finally {
-      app.stop();
+    @Override
+    public void close() throws IOException {
+      try {
+        socket.close();
+      } finally {
+        app.stop();
+      }
     }
   }
 
