@@ -114,7 +114,7 @@ public final class QuireServer implements AutoCloseable {
     boolean forwardCommits = !"false".equals(System.getProperty("quire.commit.forwarding"));
     SequencerSettings settings = new SequencerSettings(config.limits(), config.maxBatch(),
         config.maxSubmitRetries(), config.snapshotEvery(), 1000, SequencerSettings.DEFAULT_BUS_WAIT_MILLIS,
-        forwardCommits);
+        forwardCommits, config.sendLingerMillis());
     ServerMetrics metrics = new ServerMetrics(meterRegistry);
     this.reads = routing.apply(metrics);
     // Opening a document may read most of it from a read replica; everything else is the primary's.

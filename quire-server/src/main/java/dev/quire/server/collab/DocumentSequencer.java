@@ -185,7 +185,7 @@ public final class DocumentSequencer {
     this.commits = commits;
     this.metrics = metrics;
     this.timers = timers;
-    this.actor = new SerialExecutor(pool);
+    this.actor = new SerialExecutor(pool, timers, TimeUnit.MILLISECONDS.toNanos(settings.sendLingerMillis()));
     this.lastActivity = clock.millis();
   }
 

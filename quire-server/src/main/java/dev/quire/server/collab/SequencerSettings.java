@@ -17,18 +17,19 @@ import dev.quire.ot.OtLimits;
  *     another server is (see {@link CommitForwarding}); off only to measure what it saves
  */
 public record SequencerSettings(OtLimits limits, int maxBatch, int maxSubmitRetries, int snapshotEvery, int recentOps,
-    long busWaitMillis, boolean forwardCommits) {
+    long busWaitMillis, boolean forwardCommits, long sendLingerMillis) {
   /** The bus wait used unless set: a few times Redis' delivery time on a busy machine. */
   public static final long DEFAULT_BUS_WAIT_MILLIS = 25;
 
   public SequencerSettings {
-    if (maxBatch < 1 || maxSubmitRetries < 0 || snapshotEvery < 1 || recentOps < 1 || busWaitMillis < 0) {
+    if (maxBatch < 1 || maxSubmitRetries < 0 || snapshotEvery < 1 || recentOps < 1 || busWaitMillis < 0
+        || sendLingerMillis < 0) {
       throw new IllegalArgumentException("sequencer settings must be positive");
     }
   }
 
   public SequencerSettings(OtLimits limits, int maxBatch, int maxSubmitRetries, int snapshotEvery, int recentOps) {
-    this(limits, maxBatch, maxSubmitRetries, snapshotEvery, recentOps, DEFAULT_BUS_WAIT_MILLIS, true);
+    this(limits, maxBatch, maxSubmitRetries, snapshotEvery, recentOps, DEFAULT_BUS_WAIT_MILLIS, true, 0);
   }
 
   /** Characters of document per op between snapshots, once that is more than {@code snapshotEvery}. */

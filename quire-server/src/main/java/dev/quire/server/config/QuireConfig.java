@@ -50,6 +50,8 @@ import java.util.Set;
  * @param snapshotInterval ops between the snapshots kept where ops were deleted: the history of
  *     a compacted range is viewable at these versions
  * @param compactionEvery how often the compactor runs (when {@code opRetention} is set)
+ * @param sendLingerMillis how long a document that has just written to its subscribers holds its
+ *     next frames, so that they go in one write with those that follow (0: written at once)
  */
 public record QuireConfig(
     String host,
@@ -82,7 +84,8 @@ public record QuireConfig(
     int databasePartitions,
     Duration opRetention,
     int snapshotInterval,
-    Duration compactionEvery) {
+    Duration compactionEvery,
+    int sendLingerMillis) {
 
   public QuireConfig {
     allowedOrigins = Set.copyOf(allowedOrigins);

@@ -15,7 +15,7 @@ public final class SendBatch {
   private static final ThreadLocal<List<Flushable>> CURRENT = new ThreadLocal<>();
 
   /** A connection with frames held for the end of the batch. */
-  interface Flushable {
+  public interface Flushable {
     void flushHeld();
   }
 
@@ -33,9 +33,40 @@ public final class SendBatch {
       work.run();
     } finally {
       CURRENT.remove();
-      for (Flushable f : held) {
-        f.flushHeld();
+      flush(held);
+    }
+  }
+
+  /**
+   * Runs {@code work} with its sends held, like {@link #run}, but leaves them held: returns the
+   * connections holding frames, for the caller to write later with {@link #flush} (until then,
+   * every frame to them waits behind). If {@code work} throws, they are written at once; inside
+   * another batch, {@code work} joins it and nothing is returned.
+   */
+  public static List<Flushable> runHolding(Runnable work) {
+    if (CURRENT.get() != null) {
+      work.run();
+      return List.of();
+    }
+    List<Flushable> held = new ArrayList<>();
+    CURRENT.set(held);
+    boolean done = false;
+    try {
+      work.run();
+      done = true;
+    } finally {
+      CURRENT.remove();
+      if (!done) {
+        flush(held);
       }
+    }
+    return held;
+  }
+
+  /** Writes what {@link #runHolding} left held. */
+  public static void flush(List<Flushable> held) {
+    for (Flushable f : held) {
+      f.flushHeld();
     }
   }
 
