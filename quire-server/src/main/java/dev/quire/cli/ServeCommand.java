@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--snapshot-every", paramLabel = "N", description = "ops between snapshots of a document, or its length / 1,024 if more (default 100)")
   String snapshotEvery;
 
-  @Option(names = "--send-linger-ms", paramLabel = "MS", description = "a busy document writes to each subscriber at most once per this many ms, its frames in between going together; 0 writes every turn (default 10)")
+  @Option(names = "--send-linger-ms", paramLabel = "MS", description = "a busy document writes to each subscriber at most once per this many ms, its frames in between going together; 0 writes every turn (default 0)")
   String sendLingerMs;
 
   @Option(names = "--max-batch", paramLabel = "N", description = "most ops committed in one transaction (default 256)")

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * a write per subscriber per turn was most of the kernel time of both the server and its clients
  * (at 200 authors on one document, 52,000 write calls a second; with 10 ms, 26,000, and a fifth
  * less CPU on each side, docs/BENCHMARKS.md). A document whose last write is older than the
- * linger — anyone typing alone, or a few people — writes at the end of the turn as before.
+ * linger — anyone typing alone, or a few people — writes at the end of the turn as before. Off by
+ * default ({@code send-linger-ms} 0): the latency it adds has not yet been shown to pay at the limit.
  */
 final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);

@@ -48,7 +48,7 @@ public final class ConfigLoader {
       new Setting("doc-idle-timeout", "PT1M", "unload a document nobody has open after this long"),
       new Setting("snapshot-every", "100", "ops between snapshots of a document, or its length / 1,024 if more"),
       new Setting("max-batch", "256", "most ops committed in one transaction (group commit)"),
-      new Setting("send-linger-ms", "10", "a busy document writes to each subscriber at most once per this many ms, its frames in between going together (0: every turn writes)"),
+      new Setting("send-linger-ms", "0", "a busy document writes to each subscriber at most once per this many ms, its frames in between going together (0: every turn writes)"),
       new Setting("max-submit-retries", "100", "commit races one op may lose without progress; then its client is asked to resend it"),
       new Setting("shutdown-grace", "PT10S", "how long a stopping server waits for commits in flight"),
       new Setting("database-url", "", "cluster mode: PostgreSQL, postgresql://user[:password]@host:port/db (empty: the embedded store)"),

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With a long {@code send-linger-ms}, the frames a document holds after a write are still written
  * when the linger is over, with no later activity to carry them, and in order: a subscriber gets
- * every op of a burst, each once, at consecutive versions, and the author every ack. (Every other
- * test runs with the default linger; this one makes each burst wait behind it.)
+ * every op of a burst, each once, at consecutive versions, and the author every ack. (The linger is
+ * off by default; here a long one makes each burst wait behind it.)
  */
 class SendLingerTest {
   @TempDir Path dir;
