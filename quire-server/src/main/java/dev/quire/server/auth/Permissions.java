@@ -63,9 +63,14 @@ public final class Permissions implements Access {
     if (principal == null) {
       return true;
     }
+    return fresh(principal, docId, clock.millis()) != null;
+  }
+
+  /** The role held for {@code principal} on {@code docId}, unless there is none or it is too old. */
+  private Cached fresh(Principal principal, String docId, long now) {
     Map<String, Cached> roles = cache.get(docId);
     Cached c = roles == null ? null : roles.get(principal.userId());
-    return c != null && clock.millis() - c.at() <= CACHE_MILLIS;
+    return c == null || now - c.at() > CACHE_MILLIS ? null : c;
   }
 
   @Override
@@ -74,9 +79,8 @@ public final class Permissions implements Access {
       return null;
     }
     long now = clock.millis();
-    Map<String, Cached> roles = cache.get(docId);
-    Cached c = roles == null ? null : roles.get(principal.userId());
-    if (c == null || now - c.at() > CACHE_MILLIS) {
+    Cached c = fresh(principal, docId, now);
+    if (c == null) {
       if (cache.size() >= MAX_DOCS) {
         cache.clear();
       }

@@ -23,18 +23,7 @@ public final class SendBatch {
 
   /** Runs {@code work} with the writes of its sends deferred to its end (nested calls join the outer one). */
   public static void run(Runnable work) {
-    if (CURRENT.get() != null) {
-      work.run();
-      return;
-    }
-    List<Flushable> held = new ArrayList<>();
-    CURRENT.set(held);
-    try {
-      work.run();
-    } finally {
-      CURRENT.remove();
-      flush(held);
-    }
+    flush(runHolding(work));
   }
 
   /**
