@@ -5,6 +5,10 @@
 #   authors  (1) find-max: the most authors on one document whose p95 remote-delivery latency stays
 #                within THRESHOLD_MS at RATE keystrokes/s each; Quire (embedded SQLite) against
 #                the reference in memory (reference-server.js);
+#   authors-pg   (1, on PostgreSQL) the same find-max with both sides durable: Quire --database-url
+#                against the reference with sharedb-postgres + sharedb-redis-pubsub
+#                (cluster-reference-server.js, one process); the reference steps from PG_REF_START
+#                by PG_REF_STEP (its maximum here is a few dozen authors), Quire from START by STEP;
 #   idle     (2) CONNECTIONS idle WebSockets held by one server and the heap per connection (after a
 #                full GC, before and after; jcmd for Quire, the reference's own /heap report, node
 #                --expose-gc); client side spread over SOURCES loopback source addresses;
@@ -15,9 +19,9 @@
 #                its own section 1 maximum (this run's, or AUTHORS_MAX_HINT / REF_MAX_HINT; or set
 #                SOAK_AUTHORS / SOAK_REF_AUTHORS), an interval line (latency, errors, heap after GC)
 #                every INTERVAL seconds.
-# Usage: quire-bench/capacity-bench.sh [authors] [idle] [durable] [soak]   (default: authors idle durable)
+# Usage: quire-bench/capacity-bench.sh [authors] [authors-pg] [idle] [durable] [soak]   (default: authors idle durable)
 #   env: OUT=<dir> SKIP_BUILD=1 SEED=<n> WARMUP=5 DURATION=15 RATE=5 THRESHOLD_MS=100 START=50 STEP=50
-#        MAX_AUTHORS=1000 CONNECTIONS=19000 SOURCES=4 RAMP=2000 HOLD=20 DOCS2=100 DOCS3=1000
+#        MAX_AUTHORS=1000 PG_REF_START=5 PG_REF_STEP=5 CONNECTIONS=19000 SOURCES=4 RAMP=2000 HOLD=20 DOCS2=100 DOCS3=1000
 #        AUTHORS3=2 MINUTES=30 INTERVAL=30 SOAK_DOCS=1 SOAK_AUTHORS= SOAK_REF_AUTHORS= SOAK_SIDES="reference quire" LOADGEN_HEAP=4g
 #        PGHOST/PGPORT/PGUSER, REDIS_URL
 # Loopback only; every process it starts is stopped, and its databases dropped, on any exit.
@@ -29,6 +33,7 @@ out="${OUT:-$root/quire-bench/results/capacity-$(date -u +%Y%m%dT%H%M)}"
 seed="${SEED:-$RANDOM$RANDOM}"
 warmup="${WARMUP:-5}" duration="${DURATION:-15}" rate="${RATE:-5}" threshold="${THRESHOLD_MS:-100}"
 start="${START:-50}" step="${STEP:-50}" max_authors="${MAX_AUTHORS:-1000}"
+pg_ref_start="${PG_REF_START:-5}" pg_ref_step="${PG_REF_STEP:-5}"
 connections="${CONNECTIONS:-19000}" sources="${SOURCES:-4}" ramp="${RAMP:-2000}" hold="${HOLD:-20}" docs2="${DOCS2:-100}"
 docs3="${DOCS3:-1000}" authors3="${AUTHORS3:-2}"
 minutes="${MINUTES:-30}" interval="${INTERVAL:-30}" soak_docs="${SOAK_DOCS:-1}"
@@ -88,6 +93,14 @@ start_reference() {
   url="ws://127.0.0.1:$port/ws"
 }
 
+# create_db NAME: creates the database capbench_NAME_<run> and prints its name (the caller adds
+# it to dbs, in the script's shell, so that cleanup drops it).
+create_db() {
+  local db="capbench_$1_$suffix"
+  psql_admin -c "create database $db encoding 'UTF8' template template0" >/dev/null
+  echo "$db"
+}
+
 stop() { # stop PID: ends one server of ours and forgets it
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
@@ -124,7 +137,7 @@ fi
 
 {
   echo "command: quire-bench/capacity-bench.sh $sections"
-  echo "env: SEED=$seed WARMUP=$warmup DURATION=$duration RATE=$rate THRESHOLD_MS=$threshold START=$start STEP=$step MAX_AUTHORS=$max_authors CONNECTIONS=$connections SOURCES=$sources RAMP=$ramp HOLD=$hold DOCS2=$docs2 DOCS3=$docs3 AUTHORS3=$authors3 MINUTES=$minutes INTERVAL=$interval SOAK_DOCS=$soak_docs SOAK_AUTHORS=${SOAK_AUTHORS:-} SOAK_REF_AUTHORS=${SOAK_REF_AUTHORS:-} SOAK_SIDES=${SOAK_SIDES:-}"
+  echo "env: SEED=$seed WARMUP=$warmup DURATION=$duration RATE=$rate THRESHOLD_MS=$threshold START=$start STEP=$step MAX_AUTHORS=$max_authors PG_REF_START=$pg_ref_start PG_REF_STEP=$pg_ref_step CONNECTIONS=$connections SOURCES=$sources RAMP=$ramp HOLD=$hold DOCS2=$docs2 DOCS3=$docs3 AUTHORS3=$authors3 MINUTES=$minutes INTERVAL=$interval SOAK_DOCS=$soak_docs SOAK_AUTHORS=${SOAK_AUTHORS:-} SOAK_REF_AUTHORS=${SOAK_REF_AUTHORS:-} SOAK_SIDES=${SOAK_SIDES:-}"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; open files per process: $fd_limit"
   echo "java: $(java -version 2>&1 | head -1); node: $(node --version)"
@@ -155,6 +168,31 @@ for section in $sections; do
         --title "Authors on one document at $rate keystrokes/s each: p95 remote delivery" \
         --x-label "authors on the document" --y-label "p95 remote-delivery latency, ms" --out "$out/authors.png"
       ;;
+    authors-pg)
+      # Section 1 with every op durable in PostgreSQL on both sides (each side acks after its commit).
+      file="$out/authors-pg.jsonl"
+      ref_db="$(create_db ref_authors)"; dbs+=("$ref_db")
+      quire_db="$(create_db quire_authors)"; dbs+=("$quire_db")
+      psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$ref_db" -v ON_ERROR_STOP=1 -q \
+        -f "$bench/node_modules/sharedb-postgres/structure.sql" >/dev/null
+      start_reference ref-pg-authors cluster-reference-server.js "postgresql://$pg_user@$pg_host:$pg_port/$ref_db" "$redis_url"
+      loadgen "$file" --mode find-max --urls "$url" --authors "$pg_ref_start" --step "$pg_ref_step" --max-authors "$max_authors" \
+        --rate "$rate" --threshold-ms "$threshold" --warmup "$warmup" --duration "$duration" \
+        --server-pids "$pid" --service-commands postgres,redis-server --label reference-pg --scenario authors-pg
+      stop "$pid"
+      start_quire quire-pg-authors --database-url "postgresql://$pg_user@$pg_host:$pg_port/$quire_db"
+      loadgen "$file" --mode find-max --urls "$url" --authors "$start" --step "$step" --max-authors "$max_authors" \
+        --rate "$rate" --threshold-ms "$threshold" --warmup "$warmup" --duration "$duration" \
+        --server-pids "$pid" --service-commands postgres,redis-server --label quire-pg --scenario authors-pg
+      stop "$pid"
+      for side in reference quire; do
+        if [ "$side" = reference ]; then db=$ref_db; else db=$quire_db; fi
+        echo "authors-pg: $side has $(psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$db" -qtAc 'select count(*) from ops') op rows in PostgreSQL" >>"$out/run.txt"
+      done
+      chart --in "$file" --kind step --x authors --y remote_p95_ms --threshold "$threshold" \
+        --title "Authors on one document on PostgreSQL at $rate keystrokes/s each: p95 remote delivery" \
+        --x-label "authors on the document" --y-label "p95 remote-delivery latency, ms" --out "$out/authors-pg.png"
+      ;;
     idle)
       file="$out/idle.jsonl"
       c="$connections"
@@ -178,11 +216,8 @@ for section in $sections; do
       ;;
     durable)
       file="$out/durable.jsonl"
-      ref_db="capbench_ref_$suffix" quire_db="capbench_quire_$suffix"
-      for db in "$ref_db" "$quire_db"; do
-        psql_admin -c "create database $db encoding 'UTF8' template template0" >/dev/null
-        dbs+=("$db")
-      done
+      ref_db="$(create_db ref)"; dbs+=("$ref_db")
+      quire_db="$(create_db quire)"; dbs+=("$quire_db")
       psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$ref_db" -v ON_ERROR_STOP=1 -q \
         -f "$bench/node_modules/sharedb-postgres/structure.sql" >/dev/null
       start_reference ref-pg cluster-reference-server.js "postgresql://$pg_user@$pg_host:$pg_port/$ref_db" "$redis_url"
@@ -244,7 +279,7 @@ for section in $sections; do
         --title "Soak: p95 remote delivery and errors ($who)" --x-label "seconds" \
         --y-label "ms / count" --out "$out/soak-latency.png"
       ;;
-    *) log "unknown section $section (authors, idle, durable, soak)"; exit 2 ;;
+    *) log "unknown section $section (authors, authors-pg, idle, durable, soak)"; exit 2 ;;
   esac
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.txt"

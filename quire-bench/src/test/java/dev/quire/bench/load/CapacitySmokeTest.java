@@ -23,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Seconds-long versions of the four capacity scenarios of docs/BENCHMARKS.md (and the idle
- * connections one), each through the real load generator against a real Quire server (PostgreSQL
- * for the durable one). They assert correctness, never speed: every acknowledged op stored
- * exactly once (version = 1 + acks), every member of every document at the same head with the
- * same contents as its server (so every op reached every member, in order), nothing refused, no
- * connection dropped. The seed is fixed and printed by the load generator.
+ * Seconds-long versions of the four capacity scenarios of docs/BENCHMARKS.md, each through the
+ * real load generator against a real Quire server (on PostgreSQL for section 3 and for section 1's
+ * second pairing, embedded otherwise). They assert correctness, never speed: every acknowledged
+ * op stored exactly once (version = 1 + acks), every member of every document at the same head
+ * with the same contents as its server (so every op reached every member, in order), nothing
+ * refused, no connection dropped. The seed is fixed and printed by the load generator.
  */
 class CapacitySmokeTest {
   @TempDir Path dir;
@@ -77,6 +77,35 @@ class CapacitySmokeTest {
     }
   }
 
+  /**
+   * Section 1 on PostgreSQL in small (capacity-bench.sh authors-pg): find-max with every op
+   * committed before its ack; the op log then holds exactly one row per version the authors
+   * reached, over every step's documents.
+   */
+  @Test
+  void findMaxOnPostgresStoresEveryVersionOnce() throws Exception {
+    try (Database db = Database.create(); QuireServer server = onPostgres(db, "pg-find-max")) {
+      LoadGen gen = run(0, "--mode", "find-max", "--urls", url(server), "--authors", "2", "--step", "3",
+          "--max-authors", "5", "--rate", "5", "--threshold-ms", "1000000", "--warmup", "1", "--duration", "2",
+          "--seed", "19", "--label", "quire-pg", "--scenario", "smoke-find-max-pg");
+      assertEquals(5, gen.result.get("max_authors").asInt());
+      long versions = 0;
+      for (JsonNode step : gen.result.get("steps")) {
+        assertTrue(step.get("converged").asBoolean(), step.toString());
+        assertEquals(0, step.get("errors").asInt(), step.toString());
+        assertTrue(step.get("remote_samples").asLong() > 0, "no op reached another author: " + step);
+        versions += step.get("total_versions").asLong();
+      }
+      assertEquals(versions, db.count("SELECT count(*) FROM ops"), "op rows in PostgreSQL against versions reached");
+    }
+  }
+
+  private QuireServer onPostgres(Database db, String dataDir) throws Exception {
+    return QuireServer.start(ConfigLoader.load(null, Map.of(),
+        Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.resolve(dataDir).toString(), "auth", "open",
+            "database-url", db.url())));
+  }
+
   /** Section 2 in small: 500 idle connections over 2 source addresses, ramped, all held. */
   @Test
   void idleConnectionsFromTwoSourceAddressesAreAllHeld() throws Exception {
@@ -95,16 +124,15 @@ class CapacitySmokeTest {
   /** Section 3 in small: many documents, typing as fast as acks come, on PostgreSQL. */
   @Test
   void durableOpsOverManyDocumentsOnPostgresAreAllStoredOnce() throws Exception {
-    try (Database db = Database.create();
-        QuireServer server = QuireServer.start(ConfigLoader.load(null, Map.of(),
-            Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.resolve("pg").toString(), "auth", "open",
-                "database-url", db.url())))) {
+    try (Database db = Database.create(); QuireServer server = onPostgres(db, "pg")) {
       LoadGen gen = run(0, "--urls", url(server), "--docs", "40", "--authors", "2", "--rate", "0",
           "--warmup", "1", "--duration", "2", "--seed", "13", "--label", "quire", "--scenario", "smoke-durable");
       assertTrue(gen.result.get("converged").asBoolean());
       assertEquals(0, gen.result.get("errors").asInt());
       assertTrue(gen.result.get("ops_in_window").asLong() > 0, "no op acknowledged");
       assertTrue(gen.result.get("total_versions").asLong() > 40, "no document moved past its create");
+      assertEquals(gen.result.get("total_versions").asLong(), db.count("SELECT count(*) FROM ops"),
+          "op rows in PostgreSQL against versions reached");
     }
   }
 
@@ -151,6 +179,14 @@ class CapacitySmokeTest {
 
     String url() {
       return "postgresql://" + user + "@127.0.0.1:5432/" + name;
+    }
+
+    long count(String sql) throws SQLException {
+      try (Connection c = connect(user, name); Statement s = c.createStatement();
+          java.sql.ResultSet rows = s.executeQuery(sql)) {
+        rows.next();
+        return rows.getLong(1);
+      }
     }
 
     private static Connection connect(String user, String database) throws SQLException {
