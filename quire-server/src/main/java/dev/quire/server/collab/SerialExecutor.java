@@ -38,16 +38,12 @@ final class SerialExecutor implements Executor {
   private long lastWrite;
   private boolean writeScheduled;
 
-  SerialExecutor(Executor pool) {
-    this(pool, null, 0);
-  }
-
   /** @param timers for the writes a linger defers; {@code lingerNanos} 0 writes at every turn's end */
   SerialExecutor(Executor pool, ScheduledExecutorService timers, long lingerNanos) {
     this.pool = pool;
     this.timers = timers;
-    this.lingerNanos = timers == null ? 0 : lingerNanos;
-    this.lastWrite = System.nanoTime() - this.lingerNanos;
+    this.lingerNanos = lingerNanos;
+    this.lastWrite = System.nanoTime() - lingerNanos;
   }
 
   @Override
